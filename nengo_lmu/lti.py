@@ -1,0 +1,110 @@
+"""State-space utilities: discretisation and simulation of linear systems.
+
+Everything stays in state space (no transfer functions), which keeps the maths
+well conditioned for the large orders used by the Legendre memory.
+"""
+
+import numpy as np
+from nengo.exceptions import ValidationError
+from scipy.linalg import expm
+
+DISCRETIZERS = ("zoh", "euler")
+
+
+def discretize(A, B, dt, method="zoh"):
+    """Discretise ``dx/dt = A x + B u`` at time step ``dt``.
+
+    Parameters
+    ----------
+    A : (n, n) array_like
+        Continuous state matrix (1/s).
+    B : (n, p) array_like
+        Continuous input matrix (1/s).
+    dt : float
+        Time step in seconds (``> 0``).
+    method : {"zoh", "euler"}
+        ``"zoh"`` (zero-order hold, exact for inputs held over each step) uses
+        the matrix exponential of the augmented matrix ``[[A, B], [0, 0]] dt``;
+        ``"euler"`` gives ``(I + dt A, dt B)``, accurate only when ``dt`` is
+        small against the system's time constants.
+
+    Returns
+    -------
+    Ad : (n, n) ndarray
+    Bd : (n, p) ndarray
+        The system ``x[k] = Ad x[k-1] + Bd u[k]``.
+    """
+    A, B = _check_ab(A, B)
+    dt = _check_dt(dt)
+    n, p = B.shape
+    if method == "zoh":
+        M = np.zeros((n + p, n + p))
+        M[:n, :n] = A * dt
+        M[:n, n:] = B * dt
+        E = expm(M)
+        return E[:n, :n], E[:n, n:]
+    if method == "euler":
+        return np.eye(n) + dt * A, dt * B
+    raise ValidationError(
+        f"must be one of {DISCRETIZERS} (got {method!r})", attr="discretizer"
+    )
+
+
+def simulate(Ad, Bd, u, x0=None):
+    """Run ``x[k] = Ad x[k-1] + Bd u[k]`` over an input sequence.
+
+    Parameters
+    ----------
+    Ad : (n, n) array_like
+    Bd : (n, p) array_like
+    u : (steps, p) or (steps,) array_like
+        Input; a 1-D input is taken as ``p = 1``.
+    x0 : (n,) array_like, optional
+        State before the first step (zeros by default).
+
+    Returns
+    -------
+    x : (steps, n) ndarray
+        The state after each step.
+    """
+    Ad, Bd = _check_ab(Ad, Bd)
+    u = np.asarray(u, dtype=float)
+    if u.ndim == 1:
+        u = u[:, None]
+    if u.ndim != 2 or u.shape[1] != Bd.shape[1]:
+        raise ValidationError(
+            f"must have shape (steps, {Bd.shape[1]}) (got {u.shape})", attr="u"
+        )
+    x = np.zeros(Ad.shape[0]) if x0 is None else np.array(x0, dtype=float)
+    # the input term does not depend on the state: compute it in one product
+    bu = u @ Bd.T
+    out = np.empty((len(u), Ad.shape[0]))
+    AdT = Ad.T
+    for k in range(len(u)):
+        x = x @ AdT + bu[k]
+        out[k] = x
+    return out
+
+
+def _check_ab(A, B):
+    A = np.asarray(A, dtype=float)
+    B = np.asarray(B, dtype=float)
+    if B.ndim == 1:
+        B = B[:, None]
+    if A.ndim != 2 or A.shape[0] != A.shape[1]:
+        raise ValidationError(f"must be square (got shape {A.shape})", attr="A")
+    if B.ndim != 2 or B.shape[0] != A.shape[0]:
+        raise ValidationError(
+            f"must have {A.shape[0]} rows (got shape {B.shape})", attr="B"
+        )
+    return A, B
+
+
+def _check_dt(dt):
+    try:
+        dt = float(dt)
+    except (TypeError, ValueError):
+        raise ValidationError(f"must be a number (got {dt!r})", attr="dt") from None
+    if not np.isfinite(dt) or dt <= 0:
+        raise ValidationError(f"must be a finite number > 0 (got {dt!r})", attr="dt")
+    return dt
