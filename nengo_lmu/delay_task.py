@@ -1,0 +1,146 @@
+"""The delay task: a memory delaying white noise, scored against ideals.
+
+Shared by the command line (``nengo-lmu delay``), the benchmarks and the
+examples, so that every reported number comes from one protocol.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+import nengo
+import numpy as np
+from nengo.utils.numpy import nrmse
+
+from nengo_lmu.lti import discretize, simulate
+from nengo_lmu.networks import LegendreMemory
+
+
+@dataclass
+class DelayResult:
+    """Signals and scores of one run of `.delay_task` (arrays are ``(steps, d)``)."""
+
+    t: np.ndarray
+    u: np.ndarray  #: input
+    delayed: np.ndarray  #: input truly delayed by theta, readout-filtered
+    output: np.ndarray  #: network output, readout-filtered
+    ideal: np.ndarray  #: ideal linear system's output, readout-filtered
+    state: np.ndarray  #: decoded network state (Legendre basis), readout-filtered
+    ideal_state: np.ndarray  #: ideal state, readout-filtered
+    nrmse_delay: float  #: NRMSE of the output against the delayed input
+    nrmse_ideal: float  #: NRMSE of the output against the ideal output
+    nrmse_ideal_delay: float  #: NRMSE of the ideal output against the delayed input
+    n_neurons: int
+    build_time: float  #: seconds
+    run_time: float  #: seconds
+    steps: int
+    params: dict = field(default_factory=dict)
+
+    @property
+    def steps_per_second(self):
+        """Simulated steps per wall-clock second of ``sim.run``."""
+        return self.steps / self.run_time
+
+
+def delay_task(
+    theta=0.1,
+    order=6,
+    n_neurons=1000,
+    freq=10.0,
+    rms=0.3,
+    duration=10.0,
+    dt=0.001,
+    seed=0,
+    readout_synapse=0.01,
+    transient=0.5,
+    simulator=None,
+    progress_bar=False,
+    **memory_kwargs,
+):
+    """Delay band-limited white noise by ``theta`` with a `.LegendreMemory`.
+
+    The input is ``nengo.processes.WhiteSignal(duration, high=freq, rms=rms)``
+    seeded with ``seed``; the memory is scaled with the same kind of process
+    (an independent draw). Output, ideal output and truly delayed input all
+    pass through a ``readout_synapse`` lowpass, and the first ``transient``
+    seconds are dropped before scoring.
+
+    Parameters
+    ----------
+    theta, order, n_neurons, dt
+        As for `.LegendreMemory` (``n_neurons`` is the total).
+    freq : float
+        Cut-off frequency of the white noise, Hz.
+    rms : float
+        RMS of the input.
+    duration : float
+        Simulated seconds.
+    seed : int
+        Seeds the input and the network.
+    readout_synapse : float
+        Lowpass time constant (s) applied to every scored signal.
+    transient : float
+        Seconds dropped from the start before scoring.
+    simulator : callable, optional
+        Simulator class (``nengo.Simulator`` by default).
+    progress_bar : bool
+    **memory_kwargs
+        Passed to `.LegendreMemory` (``synapse``, ``neuron_type``, ...).
+
+    Returns
+    -------
+    DelayResult
+    """
+    simulator = nengo.Simulator if simulator is None else simulator
+    process = nengo.processes.WhiteSignal(duration, high=freq, rms=rms, seed=seed)
+    memory_kwargs.setdefault(
+        "input_process", nengo.processes.WhiteSignal(duration, high=freq, rms=rms)
+    )
+    with nengo.Network(seed=seed) as model:
+        stim = nengo.Node(process)
+        memory = LegendreMemory(theta, order, n_neurons, dt=dt, **memory_kwargs)
+        nengo.Connection(stim, memory.input, synapse=None)
+        p_u = nengo.Probe(stim, synapse=None)
+        # probe unfiltered and filter offline, exactly as the references are
+        p_out = nengo.Probe(memory.output, synapse=None)
+        p_state = nengo.Probe(memory.state, synapse=None)
+
+    t0 = time.perf_counter()
+    with simulator(model, dt=dt, progress_bar=progress_bar) as sim:
+        build_time = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        sim.run(duration)
+        run_time = time.perf_counter() - t0
+        t = sim.trange()
+        u = sim.data[p_u]
+        output = sim.data[p_out]
+        state = sim.data[p_state]
+
+    lowpass = nengo.Lowpass(readout_synapse)
+    output = lowpass.filt(output, dt=dt, y0=0)
+    state = lowpass.filt(state, dt=dt, y0=0)
+    shift = int(round(theta / dt))
+    delayed = np.vstack([np.zeros((shift, u.shape[1])), u[: len(u) - shift]])
+    delayed = lowpass.filt(delayed, dt=dt, y0=0)
+    Ad, Bd = discretize(memory.delay.A, memory.delay.B, dt, memory.spec.discretizer)
+    u_lag = np.vstack([np.zeros((1, 1)), u[:-1]])  # the network's one-step lag
+    ideal_state = lowpass.filt(simulate(Ad, Bd, u_lag), dt=dt, y0=0)
+    ideal = ideal_state @ memory.readout(theta).T
+
+    keep = t > transient
+    return DelayResult(
+        t=t,
+        u=u,
+        delayed=delayed,
+        output=output,
+        ideal=ideal,
+        state=state,
+        ideal_state=ideal_state,
+        nrmse_delay=float(nrmse(output[keep], delayed[keep])),
+        nrmse_ideal=float(nrmse(output[keep], ideal[keep])),
+        nrmse_ideal_delay=float(nrmse(ideal[keep], delayed[keep])),
+        n_neurons=sum(e.n_neurons for e in memory.all_ensembles),
+        build_time=build_time,
+        run_time=run_time,
+        steps=len(t),
+        params=dict(theta=theta, order=order, freq=freq, rms=rms, seed=seed),
+    )

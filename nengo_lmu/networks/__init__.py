@@ -1,0 +1,3 @@
+"""Networks built from the Legendre delay system."""
+
+from .legendre_memory import LegendreMemory

@@ -1,0 +1,456 @@
+"""A spiking Legendre delay network built by the Neural Engineering Framework."""
+
+import nengo
+import numpy as np
+from nengo.exceptions import SimulationError, ValidationError
+from nengo.params import FrozenObject, IntParam, NumberParam
+from nengo.utils.network import with_self
+
+from nengo_lmu.legendre import LegendreDelay
+from nengo_lmu.lti import DISCRETIZERS, _check_dt, discretize
+from nengo_lmu.mapping import principle3
+from nengo_lmu.lti import simulate
+from nengo_lmu.scaling import (
+    check_scale,
+    min_noise_realization,
+    readout_noise_gain,
+    window_bound,
+)
+from scipy.linalg import block_diag
+
+REALIZATIONS = ("min-noise", "diagonal")
+
+#: Ensemble settings used unless the caller overrides them (see ``ens_kwargs``).
+DEFAULT_ENSEMBLE = dict(
+    neuron_type=nengo.LIF(tau_ref=0.001),
+    max_rates=nengo.dists.Uniform(400, 800),
+)
+
+
+class MemorySpec(FrozenObject):
+    """Validated, immutable settings of a `.LegendreMemory`.
+
+    Stored as a plain attribute so that they survive ``copy()`` and pickling.
+    """
+
+    n_neurons = IntParam("n_neurons", low=1)
+    memory_d = IntParam("memory_d", low=1)
+    dt = NumberParam("dt", low=0, low_open=True)
+
+    def __init__(self, delay, n_neurons, memory_d, dt, synapse, discretizer):
+        super().__init__()
+        self.delay = delay
+        self.n_neurons = n_neurons
+        self.memory_d = memory_d
+        self.dt = dt
+        self.synapse = synapse
+        self.discretizer = discretizer
+
+
+class LegendreMemory(nengo.Network):
+    """Spiking memory of the last ``theta`` seconds of its input.
+
+    The Legendre delay system (see `.LegendreDelay`) is mapped onto a
+    recurrent network of one-dimensional ensembles, one per state dimension,
+    by NEF principle 3, discretely and exactly at ``dt`` for its lowpass
+    synapse (`.map_discrete`). Each state is scaled into its ensemble's
+    radius by a diagonal similarity transform; the ports undo it.
+
+    Parameters
+    ----------
+    theta : float
+        Length of the window, in seconds.
+    order : int
+        Legendre coefficients per input channel.
+    n_neurons : int
+        **Total** number of neurons of the memory, split as evenly as possible
+        over its ``memory_d * order`` one-dimensional ensembles (at least 2 per
+        ensemble).
+    synapse : float or nengo.Lowpass
+        Synapse of the recurrent and input connections (a float is a lowpass
+        time constant in seconds). Only Lowpass is accepted: it runs on every
+        backend and is mapped exactly at ``dt`` (`.map_discrete`).
+    dt : float
+        Simulator time step in seconds; the simulator must use the same one
+        (checked when the network is built).
+    memory_d : int
+        Number of independent input channels, each with its own memory.
+    input_process : nengo.Process, optional
+        A representative input; the state is scaled to the largest magnitude
+        it reaches on 20 s (or ``20 * theta``) of this input. Without it each
+        state is scaled by its worst case for ``|u| <= 1`` (`.window_bound`).
+    state_scale : (memory_d * order,) array_like, optional
+        Explicit scale of each state (overrides ``input_process``).
+    discretizer : {"zoh", "euler"}
+        Discretisation of the ideal system before mapping.
+    label : str, optional
+    seed : int, optional
+    add_to_container : bool, optional
+    **ens_kwargs
+        Passed to every ensemble (e.g. ``neuron_type``, ``max_rates``,
+        ``intercepts``); defaults are LIF with ``tau_ref=1 ms`` firing at
+        400-800 Hz. ``nengo.Direct()`` gives the exact (non-neural) system.
+
+    Attributes
+    ----------
+    input : nengo.Node
+        Input, size ``memory_d``.
+    state : nengo.Node
+        The memory in the Legendre basis, size ``memory_d * order``
+        (channel-major: ``state[c * order + i]`` is coefficient ``i`` of
+        channel ``c``), read from the state ensembles' input: their decoded
+        spikes after the recurrent synapse, the least noisy point of the loop.
+    decoded : nengo.Node
+        The same memory as decoded directly from the ensembles' spikes
+        (unfiltered; feeds the recurrent connection).
+    drive : nengo.Node
+        Input of the state ensembles, in realised coordinates.
+    output : nengo.Node
+        The input delayed by ``theta``, size ``memory_d``.
+    state_ensembles : list of nengo.Ensemble
+        The ``memory_d * order`` state populations.
+    delay : LegendreDelay
+        The ideal system.
+    realization : (D, D) ndarray
+        ``T`` with ``state = T @ represented values``.
+    recurrent_transform, input_transform : ndarray
+        The mapped (and scaled) transforms, shapes ``(D, D)`` and
+        ``(D, memory_d)`` with ``D = memory_d * order``.
+    """
+
+    def __init__(
+        self,
+        theta,
+        order,
+        n_neurons,
+        synapse=0.1,
+        dt=0.001,
+        memory_d=1,
+        input_process=None,
+        state_scale=None,
+        discretizer="zoh",
+        realization="diagonal",
+        scale_sigmas=3.5,
+        solver=None,
+        label=None,
+        seed=None,
+        add_to_container=None,
+        **ens_kwargs,
+    ):
+        super().__init__(label=label, seed=seed, add_to_container=add_to_container)
+        delay = LegendreDelay(theta, order)
+        synapse = _check_synapse(synapse)
+        dt = _check_dt(dt)
+        if discretizer not in DISCRETIZERS:
+            raise ValidationError(
+                f"must be one of {DISCRETIZERS} (got {discretizer!r})",
+                attr="discretizer",
+                obj=self,
+            )
+        if realization not in REALIZATIONS:
+            raise ValidationError(
+                f"must be one of {REALIZATIONS} (got {realization!r})",
+                attr="realization",
+                obj=self,
+            )
+        memory_d = _check_int(memory_d, "memory_d", self)
+        n_neurons = _check_int(n_neurons, "n_neurons", self)
+        D = memory_d * delay.order
+        if n_neurons < 2 * D:
+            raise ValidationError(
+                f"too few for order={delay.order} and memory_d={memory_d}: need at "
+                f"least 2 per state dimension, {2 * D} in total (got {n_neurons})",
+                attr="n_neurons",
+                obj=self,
+            )
+        self.spec = MemorySpec(delay, n_neurons, memory_d, dt, synapse, discretizer)
+        self.delay = delay
+
+        # ideal discrete system and its mapping onto the synapse (one channel)
+        Ad, Bd = discretize(delay.A, delay.B, dt, method=discretizer)
+        AH, BH = principle3(delay.A, delay.B, synapse, dt=dt, discretizer=discretizer)
+        self._state_samples = None
+        self._scale_sigmas = float(scale_sigmas)
+        if not self._scale_sigmas > 0:
+            raise ValidationError(
+                f"must be > 0 (got {scale_sigmas!r})", attr="scale_sigmas", obj=self
+            )
+        if state_scale is not None:
+            T = np.diag(check_scale(state_scale, D))
+        elif input_process is not None:
+            T = self._process_realization(Ad, Bd, input_process, realization)
+        else:
+            T = np.diag(np.tile(window_bound(delay.order), memory_d))
+        self.realization = T
+        Ti = np.linalg.inv(T)
+        AH = np.kron(np.eye(memory_d), AH)
+        BH = np.kron(np.eye(memory_d), BH)
+        self.recurrent_transform = Ti @ AH @ T
+        self.input_transform = Ti @ BH
+
+        self.config[nengo.Ensemble].update(DEFAULT_ENSEMBLE)
+        self.config[nengo.Ensemble].update(ens_kwargs)
+        self.config[nengo.Connection].solver = (
+            nengo.solvers.LstsqL2(reg=0.003) if solver is None else solver
+        )
+        with self:
+            self.input = nengo.Node(size_in=memory_d, label="input")
+            self.state = nengo.Node(size_in=D, label="state")
+            self.output = nengo.Node(size_in=memory_d, label="output")
+            # input currents of the state ensembles (realised coordinates)
+            self.drive = nengo.Node(size_in=D, label="drive")
+            # what the ensembles decode, mapped back to the Legendre basis
+            self.decoded = nengo.Node(size_in=D, label="decoded")
+
+            sizes = np.full(D, n_neurons // D)
+            sizes[: n_neurons % D] += 1
+            self.state_ensembles = []
+            for i, n in enumerate(sizes):
+                ens = nengo.Ensemble(int(n), 1, label=f"m[{i}]")
+                nengo.Connection(self.drive[i], ens, synapse=None)
+                nengo.Connection(
+                    ens, self.decoded, transform=T[:, i : i + 1], synapse=None
+                )
+                self.state_ensembles.append(ens)
+
+            # recurrent: drive = (T^-1 AH T)(T^-1 m) = T^-1 AH m
+            nengo.Connection(
+                self.decoded, self.drive, transform=Ti @ AH, synapse=synapse
+            )
+            nengo.Connection(
+                self.input, self.drive, transform=self.input_transform, synapse=synapse
+            )
+            # Read the memory where it is least noisy: the ensembles' input,
+            # i.e. the decoded spikes already filtered by the synapse.
+            nengo.Connection(self.drive, self.state, transform=T, synapse=None)
+            nengo.Connection(
+                self.state,
+                self.output,
+                transform=self.readout(delay.theta),
+                synapse=None,
+            )
+
+    def _process_realization(self, Ad, Bd, process, realization):
+        if not isinstance(process, nengo.Process):
+            raise ValidationError(
+                f"must be a nengo.Process (got {process!r})",
+                attr="input_process",
+                obj=self,
+            )
+        memory_d, order = self.spec.memory_d, self.delay.order
+        duration = max(20.0, 50 * self.delay.theta)
+        rng = np.random.RandomState(0 if self.seed is None else self.seed)
+        u = process.run(duration, d=memory_d, dt=self.spec.dt, rng=rng)
+        C = self.delay.readout(max(self.delay.theta - 0.5 * self.spec.dt, 0))
+        synapse = self.spec.synapse
+        a = np.exp(-self.spec.dt / synapse.tau) if isinstance(synapse, nengo.Lowpass) else 0
+        blocks, samples = [], []
+        for c in range(memory_d):
+            x = simulate(Ad, Bd, u[:, c])
+            if realization == "min-noise":
+                T = min_noise_realization(
+                    x.T @ x / len(x), readout_noise_gain(Ad, C, a)
+                )
+            else:
+                T = np.eye(order)
+            # finally scale each realised state to `scale_sigmas` RMS values
+            rms = np.sqrt(np.mean(np.linalg.solve(T, x.T) ** 2, axis=1))
+            peak = self._scale_sigmas * rms
+            blocks.append(T * np.where(peak > 0, peak, 1.0)[None, :])
+            samples.append(x)
+        self._state_samples = np.hstack(samples)
+        return block_diag(*blocks)
+
+    @property
+    def theta(self):
+        """Length of the window, in seconds."""
+        return self.delay.theta
+
+    @property
+    def order(self):
+        """Legendre coefficients per channel."""
+        return self.delay.order
+
+    @property
+    def memory_d(self):
+        """Number of input channels."""
+        return self.spec.memory_d
+
+    @property
+    def dt(self):
+        """Time step the mapping was computed for, in seconds."""
+        return self.spec.dt
+
+    @property
+    def synapse(self):
+        """Synapse of the recurrent and input connections."""
+        return self.spec.synapse
+
+    def readout(self, delays):
+        """Transform from `state` to the input at ``delays`` (seconds).
+
+        The network's state lags the ideal discrete system by one time step
+        (the synapse), and a zero-order-hold system realises a delay best half
+        a step early; both are compensated here by reading the Legendre window
+        at ``delays - dt / 2`` (clipped at 0, so delays shorter than ``dt / 2``
+        come out ``dt / 2`` late).
+
+        Returns
+        -------
+        C : (memory_d * len(delays), memory_d * order) ndarray
+            Channel-major rows: row ``c * len(delays) + k`` decodes channel
+            ``c`` delayed by ``delays[k]``.
+        """
+        d = np.atleast_1d(np.asarray(delays, dtype=float))
+        self.delay.readout(d)  # validates the delays
+        C = self.delay.readout(np.maximum(d - 0.5 * self.dt, 0.0))
+        return np.kron(np.eye(self.memory_d), C)
+
+    @with_self
+    def add_output(
+        self, delays, function=None, n_neurons=1000, eval_points=None, label=None
+    ):
+        """Add a node decoding the input at ``delays``, or a function of them.
+
+        Parameters
+        ----------
+        delays : float or (k,) array_like
+            Delays in seconds, each in ``[0, theta]``.
+        function : callable, optional
+            Nonlinear function of the window ``w`` (shape
+            ``(memory_d * k,)``, channel-major as in `readout`). It needs a
+            population representing the whole state jointly: one of
+            ``n_neurons`` neurons is added, with evaluation points drawn from
+            the state's distribution under ``input_process`` (given to the
+            constructor) unless ``eval_points`` (unscaled states, shape
+            ``(n, memory_d * order)``) are given.
+        n_neurons : int
+            Neurons of the joint population (only with ``function``).
+        eval_points : (n, memory_d * order) array_like, optional
+        label : str, optional
+
+        Returns
+        -------
+        nengo.Node
+            Linear readout: size ``memory_d * k``; with ``function``: the
+            function's output size.
+        """
+        C = self.readout(delays)
+        if function is None:
+            node = nengo.Node(size_in=len(C), label=label)
+            nengo.Connection(self.state, node, transform=C, synapse=None)
+            return node
+
+        if not callable(function):
+            raise ValidationError(
+                f"must be callable (got {function!r})", attr="function", obj=self
+            )
+        D = self.memory_d * self.order
+        if eval_points is None:
+            if self._state_samples is None:
+                raise ValidationError(
+                    "a function of the window needs evaluation points from the "
+                    "state's real distribution: pass input_process to "
+                    "LegendreMemory or eval_points here",
+                    attr="eval_points",
+                    obj=self,
+                )
+            eval_points = self._state_samples
+        eval_points = np.asarray(eval_points, dtype=float)
+        if eval_points.ndim != 2 or eval_points.shape[1] != D:
+            raise ValidationError(
+                f"must have shape (n, {D}) (got {eval_points.shape})",
+                attr="eval_points",
+                obj=self,
+            )
+        Ti = np.linalg.inv(self.realization)
+        x = eval_points @ Ti.T
+        radius = float(np.max(np.linalg.norm(x, axis=1)))
+        if not radius > 0:
+            raise ValidationError(
+                "evaluation points are all zero", attr="eval_points", obj=self
+            )
+        out = np.asarray(function(C @ eval_points[0]))
+        ens = nengo.Ensemble(
+            n_neurons,
+            D,
+            radius=radius,
+            eval_points=x,
+            label=None if label is None else f"{label} (window)",
+        )
+        nengo.Connection(self.state, ens, transform=Ti, synapse=None)
+        node = nengo.Node(size_in=out.size, label=label)
+        CT = C @ self.realization
+        nengo.Connection(ens, node, function=lambda xs: function(CT @ xs), synapse=None)
+        return node
+
+
+def _check_int(value, attr, obj):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise ValidationError(f"must be an integer (got {value!r})", attr=attr, obj=obj)
+    return int(value)
+
+
+def _check_synapse(synapse):
+    if isinstance(synapse, (int, float, np.number)) and not isinstance(synapse, bool):
+        if not np.isfinite(synapse) or synapse <= 0:
+            raise ValidationError(
+                f"time constant must be > 0 (got {synapse!r})", attr="synapse"
+            )
+        return nengo.Lowpass(float(synapse))
+    if type(synapse) is nengo.Lowpass:
+        return synapse
+    raise ValidationError(
+        f"must be a lowpass time constant or a nengo.Lowpass (got {synapse!r}): "
+        "Lowpass is the synapse every backend (NengoDL, Loihi) runs; map other "
+        "synapses with nengo_lmu.mapping.map_continuous in your own network",
+        attr="synapse",
+    )
+
+
+class CheckFinite(nengo.builder.Operator):
+    """Raise a `~nengo.exceptions.SimulationError` when ``signal`` is not finite.
+
+    Added by the reference builder to a memory's input: a NaN or infinity
+    would otherwise enter the synapse state and spread through the memory
+    forever.
+    """
+
+    def __init__(self, signal, obj, tag=None):
+        super().__init__(tag=tag)
+        self.obj = obj
+        self.sets, self.incs, self.reads, self.updates = [], [], [signal], []
+
+    def make_step(self, signals, dt, rng):
+        x = signals[self.reads[0]]
+        obj = self.obj
+
+        def step_check_finite():
+            if not np.all(np.isfinite(x)):
+                raise SimulationError(
+                    f"{obj}: input is not finite ({x}); the memory refuses NaN or "
+                    "infinite input, which would corrupt its state for good"
+                )
+
+        return step_check_finite
+
+
+@nengo.builder.Builder.register(LegendreMemory)
+def build_legendre_memory(model, memory, progress=None):
+    """Build a `.LegendreMemory`, checking that ``model.dt`` matches its ``dt``.
+
+    In the reference simulator the input is also checked for non-finite
+    values at every step (see `.CheckFinite`).
+    """
+    if not np.isclose(model.dt, memory.dt, rtol=1e-9, atol=0):
+        raise ValidationError(
+            f"the memory was mapped for dt={memory.dt} s but the simulator runs at "
+            f"dt={model.dt} s; pass dt={model.dt} to LegendreMemory",
+            attr="dt",
+            obj=memory,
+        )
+    built = nengo.builder.network.build_network(model, memory, progress=progress)
+    # only nengo's own builder runs Python operators; NengoDL builds its own ops
+    if type(model.builder) is nengo.builder.Builder:
+        model.add_op(CheckFinite(model.sig[memory.input]["out"], memory))
+    return built
