@@ -1,0 +1,39 @@
+# Two entry points (see README.md):
+#   make demo   set up .venv (pinned stack) and run the spiking delay demo
+#   make test   set up .venv and .venv-core and run the whole test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+CORE_VENV := .venv-core
+PIP_FLAGS := --disable-pip-version-check --quiet
+DEMO_ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-main test-core bench clean
+
+$(VENV)/.installed: setup.py constraints.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install $(PIP_FLAGS) -c constraints.txt -e ".[all]"
+	touch $@
+
+# core only, newest nengo 4.x and numpy 2 (no NengoDL, no nengo-loihi)
+$(CORE_VENV)/.installed: setup.py
+	test -x $(CORE_VENV)/bin/python || $(PYTHON) -m venv $(CORE_VENV)
+	$(CORE_VENV)/bin/pip install $(PIP_FLAGS) -e ".[tests]" "nengo>=4" "numpy>=2" "pytest<9"
+	touch $@
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/nengo-lmu delay $(DEMO_ARGS)
+
+test-main: $(VENV)/.installed
+	$(VENV)/bin/python -m pytest tests -n 2 $(PYTEST_ARGS)
+
+test-core: $(CORE_VENV)/.installed
+	$(CORE_VENV)/bin/python -m pytest tests -n 2 $(PYTEST_ARGS)
+
+test: test-main test-core
+
+bench: $(VENV)/.installed
+	$(VENV)/bin/python bench/bench_delay.py
+
+clean:
+	rm -rf $(VENV) $(CORE_VENV) build *.egg-info

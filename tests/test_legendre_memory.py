@@ -1,0 +1,290 @@
+"""Tests of the spiking `LegendreMemory` network."""
+
+import pickle
+
+import nengo
+import numpy as np
+import pytest
+from nengo.exceptions import SimulationError, ValidationError
+from nengo.utils.numpy import nrmse
+
+from nengo_lmu import LegendreMemory, discretize, simulate
+from nengo_lmu.delay_task import delay_task
+
+
+def white(duration, high, rms=0.3, seed=None):
+    return nengo.processes.WhiteSignal(duration, high=high, rms=rms, seed=seed)
+
+
+def run_memory(memory_kwargs, u, dt=0.001, seed=0, delays=None):
+    """Run a memory on the input array ``u`` (steps, memory_d); return probes."""
+    with nengo.Network(seed=seed) as model:
+        stim = nengo.Node(nengo.processes.PresentInput(u, dt))
+        mem = LegendreMemory(dt=dt, **memory_kwargs)
+        nengo.Connection(stim, mem.input, synapse=None)
+        probes = dict(
+            state=nengo.Probe(mem.state, synapse=None),
+            output=nengo.Probe(mem.output, synapse=None),
+        )
+        if delays is not None:
+            probes["window"] = nengo.Probe(mem.add_output(delays), synapse=None)
+    with nengo.Simulator(model, dt=dt, progress_bar=False) as sim:
+        sim.run_steps(len(u))
+    return mem, {k: sim.data[p] for k, p in probes.items()}
+
+
+def ideal_state(mem, u, dt=0.001):
+    """The ideal discrete system, with the network's one-step lag."""
+    Ad, Bd = discretize(mem.delay.A, mem.delay.B, dt)
+    lagged = np.vstack([np.zeros((1, u.shape[1])), u[:-1]])
+    return np.hstack([simulate(Ad, Bd, lagged[:, c]) for c in range(u.shape[1])])
+
+
+def shift(u, steps):
+    return np.vstack([np.zeros((steps, u.shape[1])), u[: len(u) - steps]])
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(),
+        dict(realization="min-noise"),
+        dict(input_process=None),
+        dict(memory_d=2),
+        dict(synapse=0.02, discretizer="euler"),
+    ],
+)
+def test_exact_state(kwargs, seed):
+    """With nengo.Direct neurons the network is the ideal discrete system."""
+    memory_d = kwargs.pop("memory_d", 1)
+    kwargs.setdefault("input_process", white(5, 10))
+    u = white(2, 10, seed=seed).run(2, d=memory_d)
+    mem, data = run_memory(
+        dict(
+            theta=0.1,
+            order=6,
+            n_neurons=1000,
+            memory_d=memory_d,
+            neuron_type=nengo.Direct(),
+            **kwargs,
+        ),
+        u,
+        seed=seed,
+    )
+    if kwargs.get("discretizer") == "euler":
+        Ad, Bd = discretize(mem.delay.A, mem.delay.B, 0.001, method="euler")
+        ideal = simulate(Ad, Bd, shift(u, 1))
+    else:
+        ideal = ideal_state(mem, u)
+    err = np.max(np.abs(data["state"] - ideal))
+    assert err < 1e-8, f"state differs from the ideal system by {err}"
+    assert np.allclose(data["output"], data["state"] @ mem.readout(0.1).T)
+
+
+def test_readouts_exact(plt, seed):
+    """Linear readouts at several delays reproduce the truly delayed input."""
+    dt = 0.001
+    delays = [0.0, 0.02, 0.05, 0.1]
+    u = white(3, 5, seed=seed).run(3)
+    mem, data = run_memory(
+        dict(theta=0.1, order=8, n_neurons=1000, neuron_type=nengo.Direct()),
+        u,
+        delays=delays,
+    )
+    keep = slice(200, None)
+    for k, d in enumerate(delays):
+        ref = shift(u, int(round(d / dt)))
+        err = nrmse(data["window"][keep, k], ref[keep, 0])
+        plt.plot(data["window"][:, k], label=f"{d} s ({err:.3f})")
+        # a zero delay is read out half a step late (documented)
+        assert err < (0.06 if d == 0 else 0.01), f"delay {d}: NRMSE {err:.4f}"
+    plt.legend()
+
+
+@pytest.mark.parametrize("theta, freq, bound", [(0.1, 10, 0.06), (1.0, 1, 0.12)])
+def test_spiking_delay(theta, freq, bound, plt, seed):
+    """1000 spiking LIF neurons delay white noise (D1/D2 protocol, shortened)."""
+    duration = 4 if theta < 1 else 10
+    r = delay_task(
+        theta=theta, order=6, n_neurons=1000, freq=freq, duration=duration, seed=seed
+    )
+    plt.plot(r.t, r.delayed, "k", label="delayed")
+    plt.plot(r.t, r.output, label=f"network ({r.nrmse_delay:.3f})")
+    plt.legend()
+    assert r.nrmse_ideal_delay < 0.06, "the ideal system itself is inaccurate"
+    assert r.nrmse_delay < bound, f"NRMSE {r.nrmse_delay:.4f} >= {bound}"
+
+
+def test_rate_neurons_reach_ideal(seed):
+    """With LIFRate the same design approaches the ideal (spike noise is the limit)."""
+    r = delay_task(
+        duration=4,
+        seed=seed,
+        neuron_type=nengo.LIFRate(tau_ref=0.001),
+        solver=nengo.solvers.LstsqL2(reg=0.001),
+    )
+    assert r.nrmse_delay < 0.03, f"NRMSE {r.nrmse_delay:.4f}"
+
+
+def test_nonlinear_window_function(plt, seed):
+    """A joint population decodes a nonlinear function of the window."""
+    dt = 0.001
+    delays = [0.0, 0.05, 0.1]
+    process = white(10, 5, rms=0.4)
+    with nengo.Network(seed=seed) as model:
+        stim = nengo.Node(white(4, 5, rms=0.4, seed=seed))
+        mem = LegendreMemory(
+            0.1, 4, 800, input_process=process, neuron_type=nengo.Direct()
+        )
+        nengo.Connection(stim, mem.input, synapse=None)
+        out = mem.add_output(delays, function=lambda w: w[0] * w[2], n_neurons=1500)
+        p_out = nengo.Probe(out, synapse=0.01)
+        p_u = nengo.Probe(stim, synapse=None)
+    with nengo.Simulator(model, progress_bar=False) as sim:
+        sim.run(4)
+    u = sim.data[p_u]
+    ideal = u * shift(u, int(0.1 / dt))
+    ideal = nengo.Lowpass(0.01).filt(ideal, dt=dt, y0=0)
+    # nengo's probe filter lags the offline filter by one step
+    ideal = shift(ideal, 1)
+    keep = slice(500, None)
+    err = nrmse(sim.data[p_out][keep], ideal[keep])
+    plt.plot(sim.trange(), ideal, "k")
+    plt.plot(sim.trange(), sim.data[p_out])
+    assert err < 0.3, f"NRMSE {err:.3f}"
+
+
+def test_saturation_recovers(plt, seed):
+    """Input far beyond the radius saturates the state; the memory recovers."""
+    dt = 0.001
+    u = white(4, 5, seed=seed).run(4)
+    u[1000:1500] *= 10  # 0.5 s at ten times the designed amplitude
+    mem, data = run_memory(
+        dict(theta=0.1, order=6, n_neurons=1000, input_process=white(10, 5)),
+        u,
+        seed=seed,
+    )
+    ref = nengo.Lowpass(0.01).filt(shift(u, 100), dt=dt, y0=0)
+    out = nengo.Lowpass(0.01).filt(data["output"], dt=dt, y0=0)
+    plt.plot(ref, "k")
+    plt.plot(out)
+    assert np.all(np.isfinite(data["state"]))
+    after = slice(2500, None)  # 1 s after the overload
+    err = nrmse(out[after], ref[after])
+    assert err < 0.08, f"no recovery: NRMSE {err:.3f}"
+
+
+def test_nan_input_refused():
+    x = 0.3 * np.sin(np.arange(1000) * 0.01)[:, None]
+    x[300] = np.nan
+    with nengo.Network() as model:
+        stim = nengo.Node(nengo.processes.PresentInput(x, 0.001))
+        mem = LegendreMemory(0.1, 3, 300)
+        nengo.Connection(stim, mem.input, synapse=None)
+    with nengo.Simulator(model, progress_bar=False) as sim:
+        sim.run_steps(299)
+        with pytest.raises(SimulationError, match="not finite"):
+            sim.run_steps(5)
+
+
+def test_determinism_copy_pickle(seed):
+    """Same seed, a copy and a pickled round trip all give the same output.
+
+    Equal up to floating-point round-off (BLAS may sum in another order).
+    """
+
+    def same(x, y):
+        return np.allclose(x, y, rtol=0, atol=1e-12)
+
+    def make():
+        with nengo.Network(seed=seed) as model:
+            stim = nengo.Node(white(1, 10, seed=seed))
+            model.mem = LegendreMemory(0.1, 4, 400, input_process=white(5, 10))
+            nengo.Connection(stim, model.mem.input, synapse=None)
+        return model
+
+    def run(model):
+        with model:
+            p = nengo.Probe(model.mem.output)
+        with nengo.Simulator(model, progress_bar=False) as sim:
+            sim.run(0.5)
+        return sim.data[p]
+
+    a = run(make())
+    assert same(a, run(make()))
+    model = make()
+    mem2 = pickle.loads(pickle.dumps(model.mem))
+    assert np.array_equal(mem2.realization, model.mem.realization)
+    assert mem2.theta == model.mem.theta and mem2.order == model.mem.order
+    assert same(a, run(pickle.loads(pickle.dumps(model))))
+    copied = model.copy()
+    copied.mem = copied.networks[0]
+    assert same(a, run(copied))
+
+
+def test_other_dt(seed):
+    """dt = 0.5 ms is mapped exactly too."""
+    dt = 0.0005
+    u = white(1, 5, seed=seed).run(1, dt=dt)
+    mem, data = run_memory(
+        dict(theta=0.1, order=6, n_neurons=600, neuron_type=nengo.Direct()), u, dt=dt
+    )
+    assert np.max(np.abs(data["state"] - ideal_state(mem, u, dt=dt))) < 1e-8
+
+
+@pytest.mark.parametrize(
+    "kwargs, attr",
+    [
+        (dict(theta=0), "theta"),
+        (dict(theta=-1.0), "theta"),
+        (dict(theta=float("nan")), "theta"),
+        (dict(order=0), "order"),
+        (dict(order=2.5), "order"),
+        (dict(n_neurons=5), "n_neurons"),
+        (dict(n_neurons=100.0), "n_neurons"),
+        (dict(synapse=-0.1), "synapse"),
+        (dict(synapse=nengo.LinearFilter([1, 1], [1, 2, 1])), "synapse"),
+        (dict(synapse=nengo.Alpha(0.005)), "synapse"),
+        (dict(synapse="fast"), "synapse"),
+        (dict(dt=0), "dt"),
+        (dict(memory_d=0), "memory_d"),
+        (dict(discretizer="tustin"), "discretizer"),
+        (dict(realization="balanced"), "realization"),
+        (dict(state_scale=[1, 2]), "state_scale"),
+        (dict(scale_sigmas=0), "scale_sigmas"),
+        (dict(input_process=np.ones(10)), "input_process"),
+    ],
+)
+def test_bad_parameters(kwargs, attr):
+    params = dict(theta=0.1, order=6, n_neurons=600)
+    params.update(kwargs)
+    with pytest.raises(ValidationError) as info:
+        LegendreMemory(**params, add_to_container=False)
+    assert attr in str(info.value)
+    # the bad value is named too
+    bad = kwargs[attr]
+    if isinstance(bad, (int, float, str)) and not (bad != bad):
+        assert repr(bad) in str(info.value) or str(bad) in str(info.value)
+
+
+def test_dt_mismatch_detected_at_build():
+    with nengo.Network() as model:
+        LegendreMemory(0.1, 4, 400, dt=0.001)
+    with pytest.raises(ValidationError, match=r"dt=0.002"):
+        nengo.Simulator(model, dt=0.002, progress_bar=False)
+
+
+def test_bad_readouts_and_sizes():
+    with nengo.Network():
+        mem = LegendreMemory(0.1, 4, 400)
+        with pytest.raises(ValidationError, match="delays"):
+            mem.add_output([0.05, 0.2])
+        with pytest.raises(ValidationError, match="delays"):
+            mem.add_output(-0.01)
+        with pytest.raises(ValidationError, match="eval_points"):
+            mem.add_output([0.05], function=np.square)
+        with pytest.raises(ValidationError, match="function"):
+            mem.add_output([0.05], function=3, eval_points=np.ones((10, 4)))
+        stim = nengo.Node(np.zeros(2))
+        with pytest.raises(ValidationError, match=r"\(1, 2\)|size|shape"):
+            nengo.Connection(stim, mem.input)
