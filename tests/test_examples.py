@@ -1,0 +1,17 @@
+"""Each example script runs headless and defines a module-level ``model``."""
+
+import pathlib
+import runpy
+
+import nengo
+import pytest
+
+EXAMPLES = sorted((pathlib.Path(__file__).parent.parent / "examples").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_runs(path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    namespace = runpy.run_path(str(path), run_name="__main__")
+    assert isinstance(namespace["model"], nengo.Network)
+    assert any(tmp_path.glob("*.png")), "the example saved no figure"
