@@ -46,8 +46,8 @@ VARIANTS = {
     "reg 0.1 instead of 0.003": dict(solver=nengo.solvers.LstsqL2(reg=0.1)),
     "scaled by analytic bound (no input process)": dict(input_process=None),
     "min-noise realization": dict(realization="min-noise"),
-    "scale_sigmas 5": dict(scale_sigmas=5),
-    "synapse 0.2 s, scale_sigmas 5": dict(synapse=0.2, scale_sigmas=5),
+    "scale_sigmas 3.5 instead of 5": dict(scale_sigmas=3.5),
+    "synapse 0.2 s instead of 0.1 s": dict(synapse=0.2),
     "LIFRate (no spikes), reg 0.001": dict(
         neuron_type=nengo.LIFRate(tau_ref=0.001),
         solver=nengo.solvers.LstsqL2(reg=0.001),
@@ -110,7 +110,9 @@ def main():
         f"{os.cpu_count()} cores), nengo {nengo.__version__}, numpy {np.__version__}"
     )
 
-    print("\n## Protocols (mean of %d seeds, nengo.Simulator, dt = 1 ms)\n" % args.seeds)
+    print(
+        "\n## Protocols (mean of %d seeds, nengo.Simulator, dt = 1 ms)\n" % args.seeds
+    )
     print(
         "| protocol | neurons | NRMSE | ideal system | NRMSE / ideal | target "
         "| NRMSE / target | reference | build s | run s | steps/s |"
@@ -162,9 +164,11 @@ def curves(args):
     import matplotlib.pyplot as plt
 
     task = dict(PROTOCOLS["D1"][0])
-    neurons = [250, 500, 1000, 2000, 4000] if args.quick else [
-        250, 500, 1000, 2000, 4000, 8000
-    ]
+    neurons = (
+        [250, 500, 1000, 2000, 4000]
+        if args.quick
+        else [250, 500, 1000, 2000, 4000, 8000]
+    )
     seeds = 1 if args.quick else 2
     by_n = [run_protocol({**task, "n_neurons": n}, seeds) for n in neurons]
     freqs = [1, 2, 5, 10, 15, 20]

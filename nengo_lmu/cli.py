@@ -21,9 +21,7 @@ def _delay_parser(sub):
     )
     p.add_argument("--theta", type=float, default=0.1, help="window, s (0.1)")
     p.add_argument("--order", type=int, default=6, help="Legendre order (6)")
-    p.add_argument(
-        "--neurons", type=int, default=1000, help="total LIF neurons (1000)"
-    )
+    p.add_argument("--neurons", type=int, default=1000, help="total LIF neurons (1000)")
     p.add_argument("--freq", type=float, default=10.0, help="noise cut-off, Hz (10)")
     p.add_argument("--rms", type=float, default=0.3, help="noise RMS (0.3)")
     p.add_argument("--duration", type=float, default=10.0, help="simulated s (10)")
@@ -36,9 +34,7 @@ def _delay_parser(sub):
     p.add_argument(
         "--output", "-o", default="delay.png", help="figure file (delay.png)"
     )
-    p.add_argument(
-        "--no-progress", action="store_true", help="hide the progress bar"
-    )
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=run_delay)
     return p
 

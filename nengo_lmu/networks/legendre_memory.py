@@ -76,13 +76,25 @@ class LegendreMemory(nengo.Network):
     memory_d : int
         Number of independent input channels, each with its own memory.
     input_process : nengo.Process, optional
-        A representative input; the state is scaled to the largest magnitude
-        it reaches on 20 s (or ``20 * theta``) of this input. Without it each
-        state is scaled by its worst case for ``|u| <= 1`` (`.window_bound`).
+        A representative input; each state is scaled to ``scale_sigmas``
+        times its RMS value over 20 s (or ``50 * theta``) of this input.
+        Without it each state is scaled by its worst case for ``|u| <= 1``
+        (`.window_bound`).
     state_scale : (memory_d * order,) array_like, optional
         Explicit scale of each state (overrides ``input_process``).
     discretizer : {"zoh", "euler"}
         Discretisation of the ideal system before mapping.
+    realization : {"diagonal", "min-noise"}
+        With ``input_process``: scale the Legendre states (``"diagonal"``) or
+        use the Mullis-Roberts minimum-noise realisation for the readout at
+        ``theta`` (`.min_noise_realization`).
+    scale_sigmas : float
+        Head room of the process scaling, in RMS values (5 measured best
+        against saturation on slow inputs; 3.5 is slightly more accurate on
+        fast ones, see ``bench/``).
+    solver : nengo.solvers.Solver, optional
+        Decoder solver of the memory's connections (default
+        ``LstsqL2(reg=0.003)``, measured best in ``bench/``).
     label : str, optional
     seed : int, optional
     add_to_container : bool, optional
@@ -130,7 +142,7 @@ class LegendreMemory(nengo.Network):
         state_scale=None,
         discretizer="zoh",
         realization="diagonal",
-        scale_sigmas=3.5,
+        scale_sigmas=5.0,
         solver=None,
         label=None,
         seed=None,
@@ -243,7 +255,11 @@ class LegendreMemory(nengo.Network):
         u = process.run(duration, d=memory_d, dt=self.spec.dt, rng=rng)
         C = self.delay.readout(max(self.delay.theta - 0.5 * self.spec.dt, 0))
         synapse = self.spec.synapse
-        a = np.exp(-self.spec.dt / synapse.tau) if isinstance(synapse, nengo.Lowpass) else 0
+        a = (
+            np.exp(-self.spec.dt / synapse.tau)
+            if isinstance(synapse, nengo.Lowpass)
+            else 0
+        )
         blocks, samples = [], []
         for c in range(memory_d):
             x = simulate(Ad, Bd, u[:, c])
