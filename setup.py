@@ -28,7 +28,9 @@ extras_require = {
         "pytest-xdist>=3",
     ],
 }
-extras_require["all"] = sorted({req for reqs in extras_require.values() for req in reqs})
+extras_require["all"] = sorted(
+    {req for reqs in extras_require.values() for req in reqs}
+)
 
 setup(
     name="nengo-lmu",
