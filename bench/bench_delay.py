@@ -47,7 +47,8 @@ VARIANTS = {
     "scaled by analytic bound (no input process)": dict(input_process=None),
     "min-noise realization": dict(realization="min-noise"),
     "scale_sigmas 3.5 instead of 5": dict(scale_sigmas=3.5),
-    "synapse 0.2 s instead of 0.1 s": dict(synapse=0.2),
+    "synapse 0.1 s instead of 0.3 s": dict(synapse=0.1),
+    "synapse 1.0 s instead of 0.3 s": dict(synapse=1.0),
     "LIFRate (no spikes), reg 0.001": dict(
         neuron_type=nengo.LIFRate(tau_ref=0.001),
         solver=nengo.solvers.LstsqL2(reg=0.001),

@@ -26,7 +26,7 @@ def _delay_parser(sub):
     p.add_argument("--rms", type=float, default=0.3, help="noise RMS (0.3)")
     p.add_argument("--duration", type=float, default=10.0, help="simulated s (10)")
     p.add_argument("--dt", type=float, default=0.001, help="time step, s (0.001)")
-    p.add_argument("--synapse", type=float, default=0.1, help="recurrent tau, s (0.1)")
+    p.add_argument("--synapse", type=float, default=0.3, help="recurrent tau, s (0.3)")
     p.add_argument(
         "--readout-synapse", type=float, default=0.01, help="scoring lowpass, s (0.01)"
     )

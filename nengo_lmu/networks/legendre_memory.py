@@ -69,7 +69,9 @@ class LegendreMemory(nengo.Network):
     synapse : float or nengo.Lowpass
         Synapse of the recurrent and input connections (a float is a lowpass
         time constant in seconds). Only Lowpass is accepted: it runs on every
-        backend and is mapped exactly at ``dt`` (`.map_discrete`).
+        backend and is mapped exactly at ``dt`` (`.map_discrete`). The
+        default 0.3 s measured best on the slow D2 protocol (see ``bench/``);
+        the fast D1 protocol is insensitive to it between 0.1 and 1 s.
     dt : float
         Simulator time step in seconds; the simulator must use the same one
         (checked when the network is built).
@@ -135,7 +137,7 @@ class LegendreMemory(nengo.Network):
         theta,
         order,
         n_neurons,
-        synapse=0.1,
+        synapse=0.3,
         dt=0.001,
         memory_d=1,
         input_process=None,
