@@ -1,3 +1,4 @@
 """Networks built from the Legendre delay system."""
 
 from .legendre_memory import LegendreMemory
+from .lmu_cell import LMUCell

@@ -1,0 +1,342 @@
+"""The Legendre Memory Unit cell as a (spiking) Nengo network."""
+
+import nengo
+import numpy as np
+from nengo.exceptions import ValidationError
+from nengo.params import FrozenObject
+
+from nengo_lmu.networks.legendre_memory import LegendreMemory, _check_int
+
+HIDDEN_CELLS = ("dense", "rnn")
+
+#: The trainable kernels of a cell, their shapes and when they exist.
+KERNELS = {
+    "input_encoders": "(memory_d, input_d): e_x, input -> memory input u",
+    "hidden_encoders": "(memory_d, hidden_units): e_h, only with hidden_to_memory",
+    "memory_encoders": "(memory_d, memory_d * order): e_m, only with memory_to_memory",
+    "input_kernel": "(hidden_units, input_d): W_x, only with input_to_hidden",
+    "memory_kernel": "(hidden_units, memory_d * order): W_m",
+    "recurrent_kernel": "(hidden_units, hidden_units): W_h, only with hidden_cell='rnn'",
+    "hidden_bias": "(hidden_units,): bias of the hidden neurons",
+}
+
+
+class CellSpec(FrozenObject):
+    """Validated, immutable settings of an `.LMUCell` (survive copy/pickle)."""
+
+    def __init__(self, **kwargs):
+        super().__init__()
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+
+
+class LMUCell(nengo.Network):
+    """A Legendre Memory Unit: a spiking Legendre memory and a hidden layer.
+
+    Implements the LMU equations (Voelker, Kajić & Eliasmith, 2019) with the
+    memory realised as a `.LegendreMemory` and the hidden layer as a
+    population of ``hidden_units`` neurons (spiking LIF by default)::
+
+        u_t = e_x x_t + e_h h_{t-1} + e_m m_{t-1}
+        m_t = A m_{t-1} + B u_t            (A, B fixed: the Legendre system)
+        h_t = f(W_x x_t + W_h h_{t-1} + W_m m_t + b)
+
+    The encoders ``e_*``, kernels ``W_*`` and bias ``b`` are trainable (in
+    NengoDL, see `nengo_lmu.dl`); the memory's own transforms and decoders are
+    not. Names follow keras-lmu, but time is in seconds: ``theta`` is the
+    window in seconds, and one sequence step lasts ``dt * steps_per_item``
+    when the caller presents each item for ``steps_per_item`` simulator steps.
+
+    Timing: the network's hidden output at simulator step ``k`` is the ideal
+    cell's ``h`` after the input of step ``k - 1`` (the memory's synapse adds
+    one step of delay; the input and recurrent paths to the hidden layer are
+    given the same delay so that the equations above hold exactly). The
+    hidden state before the first item is ``f(b)`` (the hidden layer's
+    response to an empty memory), not 0.
+
+    Parameters
+    ----------
+    input_d : int
+        Size of the input ``x``.
+    memory_d : int
+        Number of memory channels (size of ``u``).
+    order : int
+        Legendre coefficients per memory channel.
+    theta : float
+        Memory window in seconds.
+    hidden_units : int
+        Number of hidden neurons (size of ``h``).
+    n_neurons : int, optional
+        Total neurons of the memory (default ``20 * memory_d * order``).
+    hidden_cell : {"dense", "rnn"}
+        ``"rnn"`` adds the recurrent kernel ``W_h`` (keras' SimpleRNNCell);
+        ``"dense"`` has none (keras' Dense).
+    hidden_to_memory, memory_to_memory, input_to_hidden : bool
+        Add the optional ``e_h``, ``e_m`` and ``W_x`` paths.
+    hidden_neuron_type : nengo.neurons.NeuronType, optional
+        Neurons of the hidden layer; default ``nengo.LIF(amplitude=0.01)``.
+        Any nengo neuron type is allowed (``nengo.neurons.Tanh()`` gives the
+        classic rate LMU).
+    hidden_synapse : float or nengo.Lowpass or None
+        Synapse on the paths out of the hidden layer that feed back into the
+        cell (``W_h``, ``e_h``). ``0`` (default) is the one-step delay of the
+        equations; spiking cells may prefer a short lowpass.
+    memory_neuron_type : nengo.neurons.NeuronType, optional
+        Neurons of the memory (default LIF as in `.LegendreMemory`;
+        ``nengo.Direct()`` gives the exact linear memory).
+    memory_synapse : float
+        Synapse of the memory, seconds.
+    dt : float
+        Simulator time step, seconds.
+    kernels : dict, optional
+        Initial values of the trainable parameters (see `KERNELS`); missing
+        ones are initialised: Glorot-uniform kernels and encoders, zero
+        recurrent kernel, bias 0 for rate hidden neurons.
+    memory_kwargs : dict, optional
+        Extra arguments of the `.LegendreMemory` (e.g. ``input_process``,
+        ``max_rates``).
+    hidden_kwargs : dict, optional
+        Extra arguments of the hidden `nengo.Ensemble`.
+    label, seed, add_to_container
+        As for `nengo.Network`.
+
+    Attributes
+    ----------
+    input : nengo.Node
+        Input ``x``, size ``input_d``.
+    output : nengo.Node
+        The hidden layer ``h`` (scaled neuron output), size ``hidden_units``.
+    memory : LegendreMemory
+        The memory; ``memory.state`` is ``m`` (size ``memory_d * order``).
+    hidden : nengo.Ensemble
+        The hidden neurons.
+    trainable_connections : dict
+        The trainable connections, keyed like `KERNELS` (bias excepted).
+    """
+
+    def __init__(
+        self,
+        input_d,
+        memory_d,
+        order,
+        theta,
+        hidden_units,
+        n_neurons=None,
+        hidden_cell="rnn",
+        hidden_to_memory=False,
+        memory_to_memory=False,
+        input_to_hidden=False,
+        hidden_neuron_type=None,
+        hidden_synapse=0,
+        memory_neuron_type=None,
+        memory_synapse=0.1,
+        dt=0.001,
+        kernels=None,
+        memory_kwargs=None,
+        hidden_kwargs=None,
+        label=None,
+        seed=None,
+        add_to_container=None,
+    ):
+        super().__init__(label=label, seed=seed, add_to_container=add_to_container)
+        input_d = _check_int(input_d, "input_d", self)
+        memory_d = _check_int(memory_d, "memory_d", self)
+        hidden_units = _check_int(hidden_units, "hidden_units", self)
+        for name, value in dict(
+            input_d=input_d, memory_d=memory_d, hidden_units=hidden_units
+        ).items():
+            if value < 1:
+                raise ValidationError(
+                    f"must be >= 1 (got {value})", attr=name, obj=self
+                )
+        if hidden_cell not in HIDDEN_CELLS:
+            raise ValidationError(
+                f"must be one of {HIDDEN_CELLS} (got {hidden_cell!r})",
+                attr="hidden_cell",
+                obj=self,
+            )
+        for name, value in dict(
+            hidden_to_memory=hidden_to_memory,
+            memory_to_memory=memory_to_memory,
+            input_to_hidden=input_to_hidden,
+        ).items():
+            if not isinstance(value, (bool, np.bool_)):
+                raise ValidationError(
+                    f"must be True or False (got {value!r})", attr=name, obj=self
+                )
+        if hidden_neuron_type is None:
+            hidden_neuron_type = nengo.LIF(amplitude=0.01)
+        if not isinstance(hidden_neuron_type, nengo.neurons.NeuronType):
+            raise ValidationError(
+                f"must be a nengo neuron type (got {hidden_neuron_type!r})",
+                attr="hidden_neuron_type",
+                obj=self,
+            )
+        memory_kwargs = {} if memory_kwargs is None else dict(memory_kwargs)
+        hidden_kwargs = {} if hidden_kwargs is None else dict(hidden_kwargs)
+        if memory_neuron_type is not None:
+            memory_kwargs["neuron_type"] = memory_neuron_type
+        order = _check_int(order, "order", self)
+        D = memory_d * order
+        if n_neurons is None:
+            n_neurons = 20 * D
+        self.spec = CellSpec(
+            input_d=input_d,
+            memory_d=memory_d,
+            order=order,
+            theta=theta,
+            hidden_units=hidden_units,
+            hidden_cell=hidden_cell,
+            hidden_to_memory=bool(hidden_to_memory),
+            memory_to_memory=bool(memory_to_memory),
+            input_to_hidden=bool(input_to_hidden),
+            dt=dt,
+        )
+        shapes = self.kernel_shapes()
+        kernels = self._init_kernels(kernels, shapes, hidden_neuron_type)
+
+        # output scale of the hidden neurons: Tanh outputs tanh(J) / tau_ref
+        scale = (
+            hidden_neuron_type.tau_ref
+            if isinstance(hidden_neuron_type, nengo.neurons.Tanh)
+            else 1.0
+        )
+        self.hidden_scale = scale
+        with self:
+            self.input = nengo.Node(size_in=input_d, label="input")
+            self.output = nengo.Node(size_in=hidden_units, label="output")
+            self.memory = LegendreMemory(
+                theta,
+                order,
+                n_neurons,
+                synapse=memory_synapse,
+                dt=dt,
+                memory_d=memory_d,
+                label="memory",
+                **memory_kwargs,
+            )
+            hidden_kwargs.setdefault("gain", nengo.dists.Choice([1.0]))
+            self.hidden = nengo.Ensemble(
+                hidden_units,
+                1,
+                neuron_type=hidden_neuron_type,
+                bias=kernels["hidden_bias"],
+                label="hidden",
+                **hidden_kwargs,
+            )
+            nengo.Connection(
+                self.hidden.neurons, self.output, transform=scale, synapse=None
+            )
+            c = self.trainable_connections = {}
+            c["input_encoders"] = nengo.Connection(
+                self.input,
+                self.memory.input,
+                transform=kernels["input_encoders"],
+                synapse=None,
+            )
+            c["memory_kernel"] = nengo.Connection(
+                self.memory.state,
+                self.hidden.neurons,
+                transform=kernels["memory_kernel"],
+                synapse=None,
+            )
+            if input_to_hidden:
+                # one step of delay aligns x_t with the memory's m_t
+                c["input_kernel"] = nengo.Connection(
+                    self.input,
+                    self.hidden.neurons,
+                    transform=kernels["input_kernel"],
+                    synapse=0,
+                )
+            if hidden_cell == "rnn":
+                c["recurrent_kernel"] = nengo.Connection(
+                    self.output,
+                    self.hidden.neurons,
+                    transform=kernels["recurrent_kernel"],
+                    synapse=hidden_synapse,
+                )
+            if hidden_to_memory:
+                c["hidden_encoders"] = nengo.Connection(
+                    self.output,
+                    self.memory.input,
+                    transform=kernels["hidden_encoders"],
+                    synapse=None if hidden_synapse == 0 else hidden_synapse,
+                )
+            if memory_to_memory:
+                c["memory_encoders"] = nengo.Connection(
+                    self.memory.state,
+                    self.memory.input,
+                    transform=kernels["memory_encoders"],
+                    synapse=None,
+                )
+
+    def kernel_shapes(self):
+        """Shapes of this cell's trainable parameters, keyed like `KERNELS`."""
+        s = self.spec
+        D = s.memory_d * s.order
+        shapes = {
+            "input_encoders": (s.memory_d, s.input_d),
+            "memory_kernel": (s.hidden_units, D),
+            "hidden_bias": (s.hidden_units,),
+        }
+        if s.hidden_to_memory:
+            shapes["hidden_encoders"] = (s.memory_d, s.hidden_units)
+        if s.memory_to_memory:
+            shapes["memory_encoders"] = (s.memory_d, D)
+        if s.input_to_hidden:
+            shapes["input_kernel"] = (s.hidden_units, s.input_d)
+        if s.hidden_cell == "rnn":
+            shapes["recurrent_kernel"] = (s.hidden_units, s.hidden_units)
+        return shapes
+
+    def _init_kernels(self, kernels, shapes, neuron_type):
+        kernels = {} if kernels is None else dict(kernels)
+        unknown = set(kernels) - set(shapes)
+        if unknown:
+            raise ValidationError(
+                f"unknown or disabled kernels {sorted(unknown)}; this cell has "
+                f"{sorted(shapes)}",
+                attr="kernels",
+                obj=self,
+            )
+        rng = np.random.RandomState(self.seed)
+        for name, shape in shapes.items():
+            if name in kernels:
+                value = np.asarray(kernels[name], dtype=float)
+                if value.shape != shape:
+                    raise ValidationError(
+                        f"{name} must have shape {shape} (got {value.shape})",
+                        attr="kernels",
+                        obj=self,
+                    )
+                kernels[name] = value
+            elif name == "hidden_bias":
+                # rate-like neurons start at zero; spiking LIF just below threshold
+                spiking_lif = isinstance(neuron_type, nengo.LIF)
+                kernels[name] = np.full(shape, 0.9 if spiking_lif else 0.0)
+            elif name == "recurrent_kernel":
+                kernels[name] = np.zeros(shape)
+            else:
+                limit = np.sqrt(6.0 / (shape[0] + shape[1]))
+                kernels[name] = rng.uniform(-limit, limit, size=shape)
+        return kernels
+
+    def get_kernels(self):
+        """Current values of the trainable parameters (as set on the objects).
+
+        After `nengo_dl.Simulator.freeze_params` these are the trained values.
+        """
+        out = {
+            name: np.array(conn.transform.init, dtype=float)
+            for name, conn in self.trainable_connections.items()
+        }
+        bias = self.hidden.bias
+        out["hidden_bias"] = np.array(
+            (
+                bias.sample(self.spec.hidden_units)
+                if isinstance(bias, nengo.dists.Distribution)
+                else bias
+            ),
+            dtype=float,
+        )
+        return out

@@ -1,0 +1,126 @@
+"""Tests of the `LMUCell` network against a plain numpy LMU."""
+
+import nengo
+import numpy as np
+import pytest
+from nengo.exceptions import ValidationError
+
+from nengo_lmu import LegendreDelay, discretize
+from nengo_lmu.networks import LMUCell
+
+
+def numpy_lmu(x, kernels, order, theta_steps, hidden_cell, activation=np.tanh, h0=None):
+    """The LMU equations, one step per item, in plain numpy.
+
+    ``h0`` is the hidden state before the first item (zeros by default).
+    Returns h, (T, hidden_units), and m, (T, memory_d * order).
+    """
+    delay = LegendreDelay(theta_steps, order)
+    Ad, Bd = discretize(delay.A, delay.B, 1.0)
+    ex = kernels["input_encoders"]
+    memory_d = ex.shape[0]
+    n_hidden = kernels["memory_kernel"].shape[0]
+    m = np.zeros((memory_d, order))
+    h = np.zeros(n_hidden) if h0 is None else h0
+    hs, ms = [], []
+    for xt in x:
+        u = ex @ xt
+        if "hidden_encoders" in kernels:
+            u = u + kernels["hidden_encoders"] @ h
+        if "memory_encoders" in kernels:
+            u = u + kernels["memory_encoders"] @ m.ravel()
+        m = m @ Ad.T + u[:, None] * Bd[:, 0][None, :]
+        j = kernels["memory_kernel"] @ m.ravel() + kernels["hidden_bias"]
+        if "input_kernel" in kernels:
+            j = j + kernels["input_kernel"] @ xt
+        if hidden_cell == "rnn":
+            j = j + kernels["recurrent_kernel"] @ h
+        h = activation(j)
+        hs.append(h)
+        ms.append(m.ravel().copy())
+    return np.array(hs), np.array(ms)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        dict(hidden_cell="rnn"),
+        dict(hidden_cell="dense"),
+        dict(
+            hidden_cell="rnn",
+            hidden_to_memory=True,
+            memory_to_memory=True,
+            input_to_hidden=True,
+        ),
+    ],
+)
+def test_exact_cell_equals_numpy(options, rng):
+    """Exact memory and tanh hidden units reproduce the LMU equations."""
+    dt, steps, theta_steps = 0.001, 40, 10
+    input_d, memory_d, order, hidden = 3, 2, 4, 5
+    cell = LMUCell(
+        input_d,
+        memory_d,
+        order,
+        theta_steps * dt,
+        hidden,
+        memory_neuron_type=nengo.Direct(),
+        hidden_neuron_type=nengo.neurons.Tanh(),
+        add_to_container=False,
+        seed=1,
+        **options,
+    )
+    kernels = {
+        name: rng.uniform(-0.5, 0.5, size=shape)
+        for name, shape in cell.kernel_shapes().items()
+    }
+    x = rng.uniform(-1, 1, size=(steps, input_d))
+    with nengo.Network() as model:
+        stim = nengo.Node(nengo.processes.PresentInput(x, dt))
+        cell = LMUCell(
+            input_d,
+            memory_d,
+            order,
+            theta_steps * dt,
+            hidden,
+            memory_neuron_type=nengo.Direct(),
+            hidden_neuron_type=nengo.neurons.Tanh(),
+            kernels=kernels,
+            **options,
+        )
+        nengo.Connection(stim, cell.input, synapse=None)
+        p_h = nengo.Probe(cell.output, synapse=None)
+        p_m = nengo.Probe(cell.memory.state, synapse=None)
+    with nengo.Simulator(model, dt=dt, progress_bar=False) as sim:
+        sim.run_steps(steps + 1)
+    # the network's hidden layer starts at f(b), not 0: its first step sees
+    # an empty memory and no input
+    h0 = np.tanh(kernels["hidden_bias"])
+    h, m = numpy_lmu(x, kernels, order, theta_steps, options["hidden_cell"], h0=h0)
+    # the network's step k holds the ideal values after item k - 1
+    assert np.max(np.abs(sim.data[p_m][1:] - m)) < 1e-8
+    assert np.max(np.abs(sim.data[p_h][1:] - h)) < 1e-8
+    assert np.allclose(cell.get_kernels()["memory_kernel"], kernels["memory_kernel"])
+
+
+@pytest.mark.parametrize(
+    "kwargs, attr",
+    [
+        (dict(hidden_cell="lstm"), "hidden_cell"),
+        (dict(hidden_units=0), "hidden_units"),
+        (dict(input_d=2.0), "input_d"),
+        (dict(hidden_to_memory="yes"), "hidden_to_memory"),
+        (dict(kernels={"memory_kernel": np.zeros((2, 2))}), "kernels"),
+        (
+            dict(kernels={"recurrent_kernel": np.zeros((4, 4))}, hidden_cell="dense"),
+            "kernels",
+        ),
+        (dict(hidden_neuron_type="tanh"), "hidden_neuron_type"),
+        (dict(theta=-1), "theta"),
+    ],
+)
+def test_bad_cell_parameters(kwargs, attr):
+    params = dict(input_d=1, memory_d=1, order=4, theta=0.1, hidden_units=4)
+    params.update(kwargs)
+    with pytest.raises(ValidationError, match=attr):
+        LMUCell(**params, add_to_container=False)
