@@ -8,7 +8,7 @@ PIP_FLAGS := --disable-pip-version-check --quiet
 DEMO_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-main test-core bench clean
+.PHONY: demo test test-main test-core bench clean docs doctest gui chromium
 
 $(VENV)/.installed: setup.py constraints.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,21 @@ bench: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) $(CORE_VENV) build *.egg-info
+
+# documentation: HTML, warnings are errors (docs/_build/html/index.html)
+docs: $(VENV)/.installed
+	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+# the docstrings' and docs' ``.. testcode::`` / ``>>>`` examples
+doctest: $(VENV)/.installed
+	$(VENV)/bin/sphinx-build -W --keep-going -b doctest docs docs/_build/doctest
+
+# headless Chromium (Debian package) for the Nengo GUI test; root or sudo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	command -v chromium >/dev/null || { $(SUDO) apt-get update && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
+
+# every example in Nengo GUI in headless Chromium; screenshots in docs/_build/gui/
+gui: $(VENV)/.installed chromium
+	NENGO_LMU_GUI_REQUIRED=1 $(VENV)/bin/python -m pytest tests/test_gui.py -v $(PYTEST_ARGS)
