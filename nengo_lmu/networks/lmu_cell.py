@@ -326,8 +326,9 @@ class LMUCell(nengo.Network):
 
         After `nengo_dl.Simulator.freeze_params` these are the trained values.
         """
+        shapes = self.kernel_shapes()
         out = {
-            name: np.array(conn.transform.init, dtype=float)
+            name: _full_transform(conn.transform.init, shapes[name])
             for name, conn in self.trainable_connections.items()
         }
         bias = self.hidden.bias
@@ -340,3 +341,13 @@ class LMUCell(nengo.Network):
             dtype=float,
         )
         return out
+
+
+def _full_transform(value, shape):
+    """A transform as a full matrix (scalars and diagonals are expanded)."""
+    value = np.array(value, dtype=float)
+    if value.ndim == 0:
+        value = value * np.eye(*shape)
+    elif value.ndim == 1:
+        value = np.diag(value)
+    return value

@@ -1,0 +1,438 @@
+"""Train LMU cells in NengoDL and evaluate them with spikes.
+
+Imported only when NengoDL is used (``import nengo_lmu.dl``); the rest of the
+package never imports TensorFlow.
+
+The workflow (see `LMUClassifier` for a ready-made sequence classifier):
+
+1. Build the model with an `.LMUCell`; call `configure_trainable` on the
+   top-level network: NengoDL may then train the cell's encoders, kernels and
+   hidden biases and the readout, but never the Legendre memory (A, B, its
+   decoders and recurrent transforms are frozen).
+2. ``nengo_dl.Simulator(model, dt=item_duration, minibatch_size=...)`` and
+   ``sim.fit``: each sequence item is one simulator step and spiking neurons
+   are replaced by their rate curves (LIF -> LIFRate, or SoftLIFRate with
+   ``lif_smoothing``) during training.
+3. ``sim.freeze_params(model)`` writes the trained values back into the
+   Nengo objects (`.LMUCell.get_kernels` reads them).
+4. Rebuild the same model at a finer ``dt`` (``steps_per_item`` simulator
+   steps per item; ``theta`` and all synapses stay in seconds, the memory is
+   remapped exactly at the new dt) with the trained kernels, and run it with
+   spiking neurons in ``nengo_dl.Simulator`` or ``nengo.Simulator``.
+"""
+
+import dataclasses
+import time
+
+import nengo
+import numpy as np
+from nengo.exceptions import ValidationError
+
+from nengo_lmu.networks import LegendreMemory, LMUCell
+from nengo_lmu.networks.legendre_memory import DEFAULT_ENSEMBLE
+from nengo_lmu.networks.lmu_cell import _full_transform
+
+
+def configure_trainable(model):
+    """Make ``model`` trainable in NengoDL except every Legendre memory in it.
+
+    Calls ``nengo_dl.configure_settings(trainable=None, stateful=False)`` on
+    ``model`` (the top-level network given to the simulator) and marks each
+    `.LegendreMemory` inside it untrainable.
+    """
+    import nengo_dl
+
+    with model:
+        nengo_dl.configure_settings(trainable=None, stateful=False)
+    for net in model.all_networks:
+        if isinstance(net, LegendreMemory):
+            # NengoDL reads `trainable` from the innermost configuring network
+            with net:
+                nengo_dl.configure_settings(trainable=False)
+    return model
+
+
+def rate_version(neuron_type):
+    """The rate counterpart of a spiking neuron type (others are returned as is)."""
+    if type(neuron_type) is nengo.LIF:
+        return nengo.LIFRate(
+            tau_rc=neuron_type.tau_rc,
+            tau_ref=neuron_type.tau_ref,
+            amplitude=neuron_type.amplitude,
+        )
+    if type(neuron_type) is nengo.SpikingRectifiedLinear:
+        return nengo.RectifiedLinear(amplitude=neuron_type.amplitude)
+    if isinstance(neuron_type, nengo.neurons.RegularSpiking):
+        return neuron_type.base_type
+    return neuron_type
+
+
+def repeat_items(x, steps_per_item):
+    """Present each item of ``x`` (n, items, d) for ``steps_per_item`` steps."""
+    x = np.asarray(x)
+    if x.ndim != 3:
+        raise ValidationError(f"must be (n, items, d) (got {x.shape})", attr="x")
+    return np.repeat(x, steps_per_item, axis=1)
+
+
+def _EpochTimer():
+    import tensorflow as tf
+
+    class EpochTimer(tf.keras.callbacks.Callback):
+        """Wall-clock seconds of each training epoch."""
+
+        def __init__(self):
+            super().__init__()
+            self.seconds = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._t0 = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self._t0)
+
+    return EpochTimer()
+
+
+@dataclasses.dataclass
+class Built:
+    """A classifier model built by `LMUClassifier.build`."""
+
+    model: nengo.Network
+    stim: nengo.Node
+    cell: LMUCell
+    readout: nengo.Node
+    readout_conn: nengo.Connection
+    bias_conn: nengo.Connection
+    p_logits: nengo.Probe  # unfiltered; last step only when trained in NengoDL
+    p_filtered: nengo.Probe  # filtered by ``readout_synapse``, for spikes
+
+
+class LMUClassifier:
+    """A sequence classifier: `.LMUCell` then a dense readout of its output.
+
+    Parameters
+    ----------
+    input_d : int
+        Size of each sequence item.
+    n_items : int
+        Sequence length (items).
+    n_classes : int
+        Number of classes.
+    theta_items : float
+        Memory window in items (keras-lmu's ``theta``); converted to seconds
+        with ``item_duration``.
+    item_duration : float
+        Seconds per item.
+    readout_synapse : float
+        Lowpass (s) on the spiking readout; the logits are averaged over the
+        last ``readout_items`` items' worth of steps.
+    readout_items : float
+        How much of the end of the sequence (in items) the spiking readout
+        averages.
+    seed : int
+    **cell_kwargs
+        Passed to `.LMUCell` (``memory_d``, ``order``, ``hidden_units``,
+        ``hidden_cell``, ``n_neurons``, neuron types, ...).
+    """
+
+    def __init__(
+        self,
+        input_d,
+        n_items,
+        n_classes,
+        theta_items,
+        item_duration=0.01,
+        readout_synapse=0.01,
+        readout_items=1.0,
+        seed=0,
+        **cell_kwargs,
+    ):
+        self.input_d = int(input_d)
+        self.n_items = int(n_items)
+        self.n_classes = int(n_classes)
+        self.theta_items = float(theta_items)
+        if not self.theta_items >= 1:
+            raise ValidationError(
+                f"is the window in items (sequence steps), like keras-lmu's theta, "
+                f"and must be >= 1 (got {theta_items!r}; seconds are "
+                f"theta_items * item_duration)",
+                attr="theta_items",
+            )
+        self.item_duration = float(item_duration)
+        self.readout_synapse = readout_synapse
+        self.readout_items = float(readout_items)
+        self.seed = seed
+        self.cell_kwargs = cell_kwargs
+        self.params = None  # trained kernels and readout
+        self.history = {}
+
+    @property
+    def theta(self):
+        """Memory window in seconds."""
+        return self.theta_items * self.item_duration
+
+    def build(self, steps_per_item=1, params=None, rate=False):
+        """Build the model at ``dt = item_duration / steps_per_item``.
+
+        ``rate=True`` replaces every spiking neuron type by its rate version.
+        """
+        dt = self.item_duration / steps_per_item
+        params = self.params if params is None else params
+        kernels = None if params is None else params["cell"]
+        cell_kwargs = dict(self.cell_kwargs)
+        if rate:
+            cell_kwargs["hidden_neuron_type"] = rate_version(
+                cell_kwargs.get("hidden_neuron_type", nengo.LIF(amplitude=0.01))
+            )
+            cell_kwargs["memory_neuron_type"] = rate_version(
+                cell_kwargs.get("memory_neuron_type", DEFAULT_ENSEMBLE["neuron_type"])
+            )
+        with nengo.Network(seed=self.seed) as model:
+            stim = nengo.Node(np.zeros(self.input_d), label="x")
+            cell = LMUCell(
+                self.input_d,
+                theta=self.theta,
+                dt=dt,
+                kernels=kernels,
+                label="lmu",
+                **cell_kwargs,
+            )
+            nengo.Connection(stim, cell.input, synapse=None)
+            readout = nengo.Node(size_in=self.n_classes, label="logits")
+            rng = np.random.RandomState(self.seed)
+            n_hidden = cell.spec.hidden_units
+            if params is None:
+                limit = np.sqrt(6.0 / (n_hidden + self.n_classes))
+                w = rng.uniform(-limit, limit, size=(self.n_classes, n_hidden))
+                b = np.zeros((self.n_classes, 1))
+            else:
+                w, b = params["readout"], params["readout_bias"]
+            readout_conn = nengo.Connection(
+                cell.output, readout, transform=w, synapse=None
+            )
+            one = nengo.Node(1.0, label="one")
+            bias_conn = nengo.Connection(one, readout, transform=b, synapse=None)
+            p_logits = nengo.Probe(readout, synapse=None)
+            p_filtered = nengo.Probe(readout, synapse=self.readout_synapse)
+        return Built(
+            model, stim, cell, readout, readout_conn, bias_conn, p_logits, p_filtered
+        )
+
+    def _check_data(self, x, y=None):
+        x = np.asarray(x, dtype=float)
+        if x.ndim == 2 and self.input_d == 1:
+            x = x[:, :, None]
+        if x.ndim != 3 or x.shape[1:] != (self.n_items, self.input_d):
+            raise ValidationError(
+                f"must have shape (n, {self.n_items}, {self.input_d}) (got {x.shape})",
+                attr="x",
+            )
+        if not np.all(np.isfinite(x)):
+            raise ValidationError("must be finite (got NaN or inf)", attr="x")
+        if y is None:
+            return x
+        y = np.asarray(y)
+        if y.shape != (len(x),):
+            raise ValidationError(
+                f"must have shape ({len(x)},) to match x (got {y.shape})", attr="y"
+            )
+        if (
+            not np.issubdtype(y.dtype, np.integer)
+            or y.min() < 0
+            or y.max() >= self.n_classes
+        ):
+            raise ValidationError(
+                f"must be integer labels in [0, {self.n_classes}) (got {y.dtype}, "
+                f"range {y.min()}..{y.max()})",
+                attr="y",
+            )
+        return x, y
+
+    def fit(
+        self,
+        x,
+        y,
+        epochs=10,
+        minibatch_size=100,
+        learning_rate=1e-3,
+        validation_data=None,
+        lif_smoothing=None,
+        unroll_simulation=1,
+        verbose=1,
+    ):
+        """Train in NengoDL with rate neurons, one simulator step per item.
+
+        ``len(x)`` is trimmed to a multiple of ``minibatch_size`` (NengoDL
+        needs whole minibatches); the number of dropped samples is reported
+        in ``history["dropped"]``. Returns the Keras history dict, with
+        ``seconds_per_epoch``.
+        """
+        import nengo_dl
+        import tensorflow as tf
+
+        x, y = self._check_data(x, y)
+        n = (len(x) // minibatch_size) * minibatch_size
+        if n == 0:
+            raise ValidationError(
+                f"fewer samples ({len(x)}) than minibatch_size ({minibatch_size})",
+                attr="minibatch_size",
+            )
+        b = self.build(steps_per_item=1)
+        configure_trainable(b.model)
+        with b.model:
+            if unroll_simulation == len(x[0]) + 1:
+                # the whole sequence unrolled: no TensorFlow while loop
+                nengo_dl.configure_settings(use_loop=False)
+            if lif_smoothing is not None:
+                nengo_dl.configure_settings(lif_smoothing=lif_smoothing)
+            nengo_dl.configure_settings(keep_history=True)
+            b.model.config[b.p_logits].keep_history = False
+        # one extra item: the network's hidden layer lags one step
+        pad = lambda a: np.concatenate([a, a[:, -1:]], axis=1)  # noqa: E731
+        data = {b.stim: pad(x[:n])}
+        targets = {b.p_logits: y[:n, None, None]}
+        val = None
+        if validation_data is not None:
+            xv, yv = self._check_data(*validation_data)
+            nv = (len(xv) // minibatch_size) * minibatch_size
+            val = ({b.stim: pad(xv[:nv])}, {b.p_logits: yv[:nv, None, None]})
+        with nengo_dl.Simulator(
+            b.model,
+            dt=self.item_duration,
+            minibatch_size=minibatch_size,
+            unroll_simulation=unroll_simulation,
+            seed=self.seed,
+            progress_bar=False,
+        ) as sim:
+            sim.compile(
+                optimizer=tf.optimizers.Adam(learning_rate),
+                loss={
+                    b.p_logits: tf.losses.SparseCategoricalCrossentropy(
+                        from_logits=True
+                    )
+                },
+                metrics={b.p_logits: "accuracy"},
+            )
+            timer = _EpochTimer()
+            hist = sim.fit(
+                data,
+                targets,
+                epochs=epochs,
+                validation_data=val,
+                verbose=verbose,
+                callbacks=[timer],
+            )
+            sim.freeze_params(b.model)
+        self.params = self._read_params(b)
+        self.history = dict(hist.history)
+        self.history["epoch_seconds"] = timer.seconds
+        # the first epoch includes building the TensorFlow graph
+        steady = timer.seconds[1:] if len(timer.seconds) > 1 else timer.seconds
+        self.history["seconds_per_epoch"] = float(np.median(steady))
+        self.history["dropped"] = len(x) - n
+        return self.history
+
+    @staticmethod
+    def _read_params(b):
+        return dict(
+            cell=b.cell.get_kernels(),
+            readout=_full_transform(
+                b.readout_conn.transform.init,
+                (b.readout_conn.size_out, b.readout_conn.size_mid),
+            ),
+            readout_bias=_full_transform(
+                b.bias_conn.transform.init, (b.bias_conn.size_out, 1)
+            ),
+        )
+
+    def predict(
+        self,
+        x,
+        steps_per_item=1,
+        spiking=True,
+        simulator="nengo_dl",
+        minibatch_size=100,
+    ):
+        """Logits at the end of each sequence, shape (n, n_classes).
+
+        With ``spiking=True`` the network runs with its spiking neurons at
+        ``dt = item_duration / steps_per_item``; the logits are the readout
+        filtered by ``readout_synapse`` and averaged over the last
+        ``readout_items`` items. With ``spiking=False`` every neuron is
+        replaced by its rate version and the unfiltered logits of the last
+        step are returned (what training optimises, at ``steps_per_item=1``).
+
+        ``simulator`` is ``"nengo_dl"`` (minibatched) or ``"nengo"`` (the
+        reference simulator, one sequence at a time).
+        """
+        if self.params is None:
+            raise ValidationError(
+                "the classifier is not trained (call fit or load)", attr="params"
+            )
+        if simulator not in ("nengo_dl", "nengo"):
+            raise ValidationError(
+                f"must be 'nengo_dl' or 'nengo' (got {simulator!r})", attr="simulator"
+            )
+        x = self._check_data(x)
+        dt = self.item_duration / steps_per_item
+        b = self.build(steps_per_item=steps_per_item, rate=not spiking)
+        xr = repeat_items(np.concatenate([x, x[:, -1:]], axis=1), steps_per_item)
+        tail = max(1, int(round(self.readout_items * steps_per_item))) if spiking else 1
+        probe = b.p_filtered if spiking else b.p_logits
+        if simulator == "nengo":
+            return self._predict_nengo(b, xr, dt, probe, tail)
+
+        import nengo_dl
+
+        mb = min(minibatch_size, len(x))
+        n = int(np.ceil(len(x) / mb)) * mb
+        xp = np.concatenate([xr, np.repeat(xr[-1:], n - len(x), axis=0)])
+        with b.model:
+            nengo_dl.configure_settings(stateful=False)
+        with nengo_dl.Simulator(
+            b.model, dt=dt, minibatch_size=mb, seed=self.seed, progress_bar=False
+        ) as sim:
+            out = sim.predict({b.stim: xp}, verbose=0)[probe]
+        return out[: len(x), -tail:].mean(axis=1)
+
+    def _predict_nengo(self, b, xr, dt, probe, tail):
+        current = {"x": xr[0]}
+        b.stim.output = lambda t: current["x"][
+            min(int(round(t / dt)) - 1, len(current["x"]) - 1)
+        ]
+        out = []
+        with nengo.Simulator(b.model, dt=dt, progress_bar=False) as sim:
+            for sample in xr:
+                current["x"] = sample
+                sim.reset()
+                sim.run_steps(len(sample))
+                out.append(sim.data[probe][-tail:].mean(axis=0))
+        return np.array(out)
+
+    def evaluate(self, x, y, **kwargs):
+        """Accuracy of `predict` on ``(x, y)``."""
+        x, y = self._check_data(x, y)
+        return float(np.mean(np.argmax(self.predict(x, **kwargs), axis=1) == y))
+
+    def save(self, path):
+        """Save the trained parameters (exactly, float64) to an ``.npz`` file."""
+        if self.params is None:
+            raise ValidationError("nothing to save: not trained", attr="params")
+        arrays = {f"cell/{k}": v for k, v in self.params["cell"].items()}
+        arrays["readout"] = self.params["readout"]
+        arrays["readout_bias"] = self.params["readout_bias"]
+        np.savez(path, **arrays)
+
+    def load(self, path):
+        """Load parameters saved by `save` into this (identically set-up) classifier."""
+        with np.load(path) as f:
+            params = dict(
+                cell={k[5:]: f[k] for k in f.files if k.startswith("cell/")},
+                readout=f["readout"],
+                readout_bias=f["readout_bias"],
+            )
+        # building validates every shape against this classifier's set-up
+        self.build(params=params)
+        self.params = params
+        return self

@@ -1,0 +1,119 @@
+"""NengoDL training of LMU cells: learning, spiking evaluation, save/load."""
+
+import nengo
+import numpy as np
+import pytest
+from nengo.exceptions import ValidationError
+
+nengo_dl = pytest.importorskip("nengo_dl")
+
+from nengo_lmu.dl import LMUClassifier  # noqa: E402
+
+
+def toy_data(n, rng, items=12):
+    """Three classes: a bump early, in the middle, or late in the sequence."""
+    y = rng.randint(0, 3, size=n)
+    t = np.arange(items)
+    centres = np.array([2, 6, 10])[y]
+    x = np.exp(-0.5 * ((t[None, :] - centres[:, None]) / 1.0) ** 2)
+    x += 0.2 * rng.randn(n, items)
+    return x[:, :, None], y
+
+
+@pytest.fixture(scope="module")
+def trained():
+    rng = np.random.RandomState(0)
+    x, y = toy_data(400, rng)
+    xt, yt = toy_data(200, rng)
+    clf = LMUClassifier(
+        1,
+        12,
+        3,
+        theta_items=12,
+        item_duration=0.01,
+        memory_d=1,
+        order=4,
+        hidden_units=16,
+        n_neurons=80,
+        seed=0,
+    )
+    hist = clf.fit(x, y, epochs=6, minibatch_size=50, learning_rate=1e-2, verbose=0)
+    return clf, hist, (xt, yt)
+
+
+def test_training_learns(trained):
+    clf, hist, (xt, yt) = trained
+    loss = hist["loss"]
+    assert loss[-1] < 0.5 * loss[0], f"loss did not fall: {loss}"
+    acc = clf.evaluate(xt, yt, spiking=False)
+    assert acc > 0.9, f"rate test accuracy {acc:.3f} (chance 0.33)"
+    assert hist["seconds_per_epoch"] > 0 and hist["dropped"] == 0
+
+
+def test_spiking_evaluation(trained):
+    clf, _, (xt, yt) = trained
+    rate = clf.evaluate(xt, yt, spiking=False)
+    spiking = clf.evaluate(xt, yt, spiking=True, steps_per_item=10)
+    assert spiking > rate - 0.1, f"spiking {spiking:.3f} vs rate {rate:.3f}"
+
+
+def test_nengo_and_nengo_dl_agree(trained):
+    clf, _, (xt, yt) = trained
+    a = clf.predict(xt[:10], spiking=False, simulator="nengo_dl")
+    b = clf.predict(xt[:10], spiking=False, simulator="nengo")
+    assert np.allclose(a, b, atol=1e-3 * np.abs(b).max()), np.abs(a - b).max()
+    sa = clf.predict(xt[:20], spiking=True, steps_per_item=5, simulator="nengo_dl")
+    sb = clf.predict(xt[:20], spiking=True, steps_per_item=5, simulator="nengo")
+    agree = np.mean(np.argmax(sa, axis=1) == np.argmax(sb, axis=1))
+    assert agree >= 0.9, f"spiking predictions agree on {agree:.2f} of samples"
+
+
+def test_save_load_exact(trained, tmp_path):
+    clf, _, (xt, yt) = trained
+    path = tmp_path / "params.npz"
+    clf.save(path)
+    other = LMUClassifier(
+        1,
+        12,
+        3,
+        theta_items=12,
+        item_duration=0.01,
+        memory_d=1,
+        order=4,
+        hidden_units=16,
+        n_neurons=80,
+        seed=0,
+    ).load(path)
+    for key, value in clf.params["cell"].items():
+        assert np.array_equal(other.params["cell"][key], value), key
+    assert np.array_equal(other.params["readout"], clf.params["readout"])
+    assert np.array_equal(
+        other.predict(xt[:8], spiking=False, simulator="nengo"),
+        clf.predict(xt[:8], spiking=False, simulator="nengo"),
+    )
+    wrong = LMUClassifier(
+        1, 12, 3, theta_items=12, memory_d=1, order=5, hidden_units=16, seed=0
+    )
+    with pytest.raises(ValidationError, match="shape"):
+        wrong.load(path)
+
+
+def test_bad_data():
+    clf = LMUClassifier(1, 12, 3, theta_items=12, memory_d=1, order=4, hidden_units=8)
+    rng = np.random.RandomState(1)
+    x, y = toy_data(100, rng)
+    with pytest.raises(ValidationError, match="x"):
+        clf.fit(x[:, :10], y, epochs=1)
+    with pytest.raises(ValidationError, match="y"):
+        clf.fit(x, y[:50], epochs=1)
+    with pytest.raises(ValidationError, match="y"):
+        clf.fit(x, y + 5, epochs=1)
+    with pytest.raises(ValidationError, match="minibatch_size"):
+        clf.fit(x[:10], y[:10], epochs=1, minibatch_size=50)
+    with pytest.raises(ValidationError, match="not trained"):
+        clf.predict(x)
+    with pytest.raises(ValidationError, match="theta_items"):
+        LMUClassifier(1, 12, 3, theta_items=0.12, memory_d=1, order=4, hidden_units=8)
+    with pytest.raises(ValidationError, match="simulator"):
+        clf.params = {}
+        clf.predict(x, simulator="loihi")
