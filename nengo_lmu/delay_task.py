@@ -54,6 +54,7 @@ def delay_task(
     transient=0.5,
     simulator=None,
     progress_bar=False,
+    configure=None,
     **memory_kwargs,
 ):
     """Delay band-limited white noise by ``theta`` with a `.LegendreMemory`.
@@ -83,6 +84,9 @@ def delay_task(
     simulator : callable, optional
         Simulator class (``nengo.Simulator`` by default).
     progress_bar : bool
+    configure : callable, optional
+        Called with the model before the simulator is built, e.g.
+        `nengo_lmu.loihi.configure_for_loihi` for ``nengo_loihi.Simulator``.
     **memory_kwargs
         Passed to `.LegendreMemory` (``synapse``, ``neuron_type``, ...).
 
@@ -103,6 +107,8 @@ def delay_task(
         # probe unfiltered and filter offline, exactly as the references are
         p_out = nengo.Probe(memory.output, synapse=None)
         p_state = nengo.Probe(memory.state, synapse=None)
+    if configure is not None:
+        configure(model)
 
     t0 = time.perf_counter()
     with simulator(model, dt=dt, progress_bar=progress_bar) as sim:

@@ -207,6 +207,9 @@ class LegendreMemory(nengo.Network):
         self.config[nengo.Connection].solver = (
             nengo.solvers.LstsqL2(reg=0.003) if solver is None else solver
         )
+        self._ens_kwargs = dict(ens_kwargs)
+        self._internal = []
+        self.loihi = None  # set by nengo_lmu.loihi.configure_for_loihi
         with self:
             self.input = nengo.Node(size_in=memory_d, label="input")
             self.state = nengo.Node(size_in=D, label="state")
@@ -215,34 +218,158 @@ class LegendreMemory(nengo.Network):
             self.drive = nengo.Node(size_in=D, label="drive")
             # what the ensembles decode, mapped back to the Legendre basis
             self.decoded = nengo.Node(size_in=D, label="decoded")
+            self._sizes = np.full(D, n_neurons // D)
+            self._sizes[: n_neurons % D] += 1
+            self._build_passthrough()
 
-            sizes = np.full(D, n_neurons // D)
-            sizes[: n_neurons % D] += 1
-            self.state_ensembles = []
-            for i, n in enumerate(sizes):
-                ens = nengo.Ensemble(int(n), 1, label=f"m[{i}]")
-                nengo.Connection(self.drive[i], ens, synapse=None)
+    def _add(self, obj):
+        self._internal.append(obj)
+        return obj
+
+    def _make_ensembles(self):
+        self.state_ensembles = [
+            self._add(nengo.Ensemble(int(n), 1, label=f"m[{i}]"))
+            for i, n in enumerate(self._sizes)
+        ]
+
+    def _build_passthrough(self):
+        """The default structure: ensembles talk through passthrough nodes.
+
+        Fast in `nengo.Simulator` (``2 D`` small connections), but nengo-loihi
+        removes the nodes and sends each merged connection through decode
+        neurons, and weight solvers cannot cross the nodes (nengo-loihi #230).
+        """
+        T = self.realization
+        Ti = np.linalg.inv(T)
+        AH = T @ self.recurrent_transform @ Ti
+        synapse = self.spec.synapse
+        self._make_ensembles()
+        for i, ens in enumerate(self.state_ensembles):
+            self._add(nengo.Connection(self.drive[i], ens, synapse=None))
+            self._add(
                 nengo.Connection(
                     ens, self.decoded, transform=T[:, i : i + 1], synapse=None
                 )
-                self.state_ensembles.append(ens)
-
-            # recurrent: drive = (T^-1 AH T)(T^-1 m) = T^-1 AH m
+            )
+        # recurrent: drive = (T^-1 AH T)(T^-1 m) = T^-1 AH m
+        self._add(
             nengo.Connection(
                 self.decoded, self.drive, transform=Ti @ AH, synapse=synapse
             )
+        )
+        self._add(
             nengo.Connection(
                 self.input, self.drive, transform=self.input_transform, synapse=synapse
             )
-            # Read the memory where it is least noisy: the ensembles' input,
-            # i.e. the decoded spikes already filtered by the synapse.
-            nengo.Connection(self.drive, self.state, transform=T, synapse=None)
+        )
+        self._add_readouts()
+
+    def _add_readouts(self):
+        # Read the memory where it is least noisy: the ensembles' input,
+        # i.e. the decoded spikes already filtered by the synapse.
+        self._add(
+            nengo.Connection(
+                self.drive, self.state, transform=self.realization, synapse=None
+            )
+        )
+        self._add(
             nengo.Connection(
                 self.state,
                 self.output,
-                transform=self.readout(delay.theta),
+                transform=self.readout(self.delay.theta),
                 synapse=None,
             )
+        )
+
+    def _build_direct(self, input_synapse, weight_solver):
+        """Loihi structure: ensembles connect to each other directly.
+
+        Every nonzero entry ``W[j, i]`` of the recurrent transform is one
+        connection ``m[i] -> m[j]``, so that a weight solver (set in this
+        network's config) gives neuron-to-neuron weights without decode
+        neurons. ``drive``, ``decoded`` and ``state`` keep their meaning;
+        ``state`` is summed from the ensembles (through ``synapse``) and the
+        input, which nengo-loihi computes on the host.
+        """
+        T = self.realization
+        W = self.recurrent_transform
+        AHT = T @ W  # state = AH T x_f + BH u_f
+        BH = T @ self.input_transform
+        synapse = self.spec.synapse
+        self._make_ensembles()
+        for j, post in enumerate(self.state_ensembles):
+            for i, pre in enumerate(self.state_ensembles):
+                if W[j, i] != 0:
+                    self._add(
+                        nengo.Connection(
+                            pre,
+                            post,
+                            transform=W[j, i],
+                            synapse=synapse,
+                            solver=weight_solver,
+                        )
+                    )
+            self._add(
+                nengo.Connection(
+                    self.input,
+                    post,
+                    transform=self.input_transform[j : j + 1],
+                    synapse=input_synapse,
+                )
+            )
+        for i, ens in enumerate(self.state_ensembles):
+            self._add(
+                nengo.Connection(
+                    ens, self.decoded, transform=T[:, i : i + 1], synapse=None
+                )
+            )
+            self._add(
+                nengo.Connection(
+                    ens, self.state, transform=AHT[:, i : i + 1], synapse=synapse
+                )
+            )
+        self._add(
+            nengo.Connection(self.input, self.state, transform=BH, synapse=synapse)
+        )
+        self._add(
+            nengo.Connection(
+                self.state, self.drive, transform=np.linalg.inv(T), synapse=None
+            )
+        )
+        self._add(
+            nengo.Connection(
+                self.state,
+                self.output,
+                transform=self.readout(self.delay.theta),
+                synapse=None,
+            )
+        )
+
+    def _rebuild(self, ensemble_defaults, weight_solver, input_synapse, loihi):
+        """Replace the ensembles and internal connections by the direct structure.
+
+        The ports (``input``, ``state``, ``output``, ``drive``, ``decoded``)
+        and anything the user attached to them are kept. Settings go into
+        this network's own config: ``ensemble_defaults`` first, then the
+        ``ens_kwargs`` the user gave the constructor (which win).
+        ``weight_solver`` is used on the recurrent connections; the readouts
+        keep the memory's decoder solver.
+        """
+        for obj in self._internal:
+            for objs in (self.ensembles, self.connections):
+                if obj in objs:
+                    objs.remove(obj)
+        self._internal = []
+        self.config[nengo.Ensemble].update(ensemble_defaults)
+        self.config[nengo.Ensemble].update(self._ens_kwargs)
+        self.loihi = loihi
+        # nengo-loihi removes passthrough nodes, and drops a probed one that
+        # has no outgoing connection (its probe then reads zeros); identity
+        # functions make the ports ordinary host nodes instead.
+        for node in (self.input, self.state, self.output, self.drive, self.decoded):
+            node.output = _identity
+        with self:
+            self._build_direct(input_synapse, weight_solver)
 
     def _process_realization(self, Ad, Bd, process, realization):
         if not isinstance(process, nengo.Process):
@@ -401,6 +528,10 @@ class LegendreMemory(nengo.Network):
         CT = C @ self.realization
         nengo.Connection(ens, node, function=lambda xs: function(CT @ xs), synapse=None)
         return node
+
+
+def _identity(t, x):
+    return x
 
 
 def _check_int(value, attr, obj):
