@@ -1,0 +1,156 @@
+"""Tests of the Legendre memory on the nengo-loihi emulator (skipped without it)."""
+
+import functools
+import subprocess
+import sys
+
+import nengo
+import numpy as np
+import pytest
+
+nengo_loihi = pytest.importorskip("nengo_loihi")
+
+from nengo_lmu import LegendreMemory  # noqa: E402
+from nengo_lmu.delay_task import delay_task  # noqa: E402
+from nengo_lmu.loihi import (  # noqa: E402
+    LoihiMappingError,
+    build_loihi,
+    check_loihi,
+    configure_for_loihi,
+    resources,
+)
+
+L1 = dict(theta=0.1, order=3, n_neurons=384, freq=3, rms=0.3, synapse=0.01)
+
+
+def global_defaults():
+    """Every default of nengo's objects, as seen from outside any network."""
+    out = {}
+    for cls in (nengo.Ensemble, nengo.Connection, nengo.Node, nengo.Probe):
+        for name in dir(cls):
+            param = getattr(cls, name, None)
+            if isinstance(param, nengo.params.Parameter) and param.configurable:
+                out[cls.__name__, name] = repr(nengo.Config.default(cls, name))
+    return out
+
+
+def small_model(seed=0, **kwargs):
+    with nengo.Network(seed=seed) as model:
+        stim = nengo.Node(nengo.processes.WhiteSignal(1, high=3, rms=0.3, seed=seed))
+        model.mem = LegendreMemory(
+            0.1,
+            3,
+            384,
+            synapse=0.01,
+            input_process=nengo.processes.WhiteSignal(10, high=3, rms=0.3),
+            **kwargs,
+        )
+        nengo.Connection(stim, model.mem.input, synapse=None)
+    return model
+
+
+@pytest.mark.parametrize("target, bound", [("sim", 0.3), ("simreal", 0.25)])
+def test_l1_emulator(target, bound, seed):
+    """The thesis protocol L1 (shortened to 3 s) on the emulator.
+
+    Bounds measured over seeds and --rng-salt re-rolls: see bench/bench_loihi.py
+    for the full-length numbers.
+    """
+    r = delay_task(
+        duration=3,
+        seed=seed,
+        simulator=functools.partial(nengo_loihi.Simulator, target=target),
+        configure=configure_for_loihi,
+        **L1,
+    )
+    assert r.nrmse_ideal_delay < 0.01
+    assert r.nrmse_delay < bound, f"{target}: NRMSE {r.nrmse_delay:.4f} >= {bound}"
+
+
+def test_unconfigured_memory_gives_clear_error():
+    """The default (passthrough) structure cannot map; build_loihi says why."""
+    with pytest.raises(LoihiMappingError, match="weight exponent.*max_rates"):
+        build_loihi(small_model())
+
+
+def test_configuration_leaves_global_defaults_alone():
+    before = global_defaults()
+    model = small_model()
+    configure_for_loihi(model)
+    with nengo_loihi.Simulator(model, target="sim", progress_bar=False) as sim:
+        sim.run_steps(10)
+    assert global_defaults() == before
+    # the choices live in the memory's own config
+    assert model.mem.config[nengo.Ensemble].max_rates.low == 200
+    assert "max_rates" not in model.config[nengo.Ensemble]
+
+
+def test_user_settings_win_and_ports_survive():
+    """Constructor ens_kwargs override the Loihi defaults; outputs stay wired."""
+    model = small_model(max_rates=nengo.dists.Uniform(150, 160))
+    with model:
+        window = model.mem.add_output([0.05])
+        p_window = nengo.Probe(window, synapse=0.01)
+        p_decoded = nengo.Probe(model.mem.decoded, synapse=0.01)
+    configure_for_loihi(model)
+    assert all(e.max_rates.low == 150 for e in model.mem.state_ensembles)
+    assert len(model.mem.all_ensembles) == 3
+    with nengo_loihi.Simulator(model, target="simreal", progress_bar=False) as sim:
+        sim.run(0.5)
+    # nengo-loihi would read zeros from probed passthrough leaves; not here
+    assert np.max(np.abs(sim.data[p_window][200:])) > 0.05
+    assert np.max(np.abs(sim.data[p_decoded][200:])) > 0.05
+
+
+def test_large_populations_get_block_shapes():
+    with nengo.Network() as model:
+        mem = LegendreMemory(0.1, 2, 2600, synapse=0.01)
+    configure_for_loihi(model)
+    shape = model.config[mem.state_ensembles[0]].block_shape
+    assert shape.block_size <= 1024 and shape.n_splits == 2
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(neuron_type=nengo.LIFRate()), "cannot run on Loihi.*nengo.LIF"),
+        (dict(neuron_type=nengo.Direct()), "cannot run on Loihi.*nengo.LIF"),
+    ],
+)
+def test_unsupported_neurons(kwargs, match):
+    with pytest.raises(LoihiMappingError, match=match):
+        configure_for_loihi(small_model(**kwargs))
+
+
+def test_too_many_axons():
+    """Order 12 with 5000 neurons: each population hears 5000 > 4096 axons."""
+    with nengo.Network() as model:
+        LegendreMemory(0.1, 12, 5000, synapse=0.01)
+    with pytest.raises(LoihiMappingError, match="4096 input axons.*fewer neurons"):
+        configure_for_loihi(model)
+
+
+def test_unsupported_synapse():
+    with nengo.Network() as model:
+        a = nengo.Ensemble(50, 1)
+        b = nengo.Ensemble(50, 1)
+        nengo.Connection(a, b, synapse=nengo.Alpha(0.01))
+    with pytest.raises(LoihiMappingError, match="lowpass.*nengo.Lowpass"):
+        check_loihi(model)
+
+
+def test_resources():
+    model = small_model()
+    configure_for_loihi(model)
+    with nengo_loihi.Simulator(model, target="sim", progress_bar=False) as sim:
+        r = resources(sim)
+    assert r["compartments"] >= 384 and r["cores"] >= 3
+    assert 0 < r["max_synapse_fraction"] < 1
+
+
+def test_nengo_loihi_imported_lazily():
+    code = (
+        "import sys, nengo_lmu, nengo_lmu.networks, nengo_lmu.delay_task, "
+        "nengo_lmu.cli; assert 'nengo_loihi' not in sys.modules, 'imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
