@@ -165,6 +165,7 @@ class LMUClassifier:
         self.seed = seed
         self.cell_kwargs = cell_kwargs
         self.params = None  # trained kernels and readout
+        self.input_scale = None  # set by fit: inputs are multiplied by it
         self.history = {}
 
     @property
@@ -272,6 +273,10 @@ class LMUClassifier:
         import tensorflow as tf
 
         x, y = self._check_data(x, y)
+        if self.input_scale is None:
+            # the memory represents |u| <= 1: bring 3 standard deviations there
+            self.input_scale = 1.0 / (3 * float(np.std(x)) or 1.0)
+        x = x * self.input_scale
         n = (len(x) // minibatch_size) * minibatch_size
         if n == 0:
             raise ValidationError(
@@ -295,6 +300,7 @@ class LMUClassifier:
         val = None
         if validation_data is not None:
             xv, yv = self._check_data(*validation_data)
+            xv = xv * self.input_scale
             nv = (len(xv) // minibatch_size) * minibatch_size
             val = ({b.stim: pad(xv[:nv])}, {b.p_logits: yv[:nv, None, None]})
         with nengo_dl.Simulator(
@@ -374,7 +380,7 @@ class LMUClassifier:
             raise ValidationError(
                 f"must be 'nengo_dl' or 'nengo' (got {simulator!r})", attr="simulator"
             )
-        x = self._check_data(x)
+        x = self._check_data(x) * self.input_scale
         dt = self.item_duration / steps_per_item
         b = self.build(steps_per_item=steps_per_item, rate=not spiking)
         xr = repeat_items(np.concatenate([x, x[:, -1:]], axis=1), steps_per_item)
@@ -421,6 +427,7 @@ class LMUClassifier:
             raise ValidationError("nothing to save: not trained", attr="params")
         arrays = {f"cell/{k}": v for k, v in self.params["cell"].items()}
         arrays["readout"] = self.params["readout"]
+        arrays["input_scale"] = np.array(self.input_scale)
         arrays["readout_bias"] = self.params["readout_bias"]
         np.savez(path, **arrays)
 
@@ -432,7 +439,9 @@ class LMUClassifier:
                 readout=f["readout"],
                 readout_bias=f["readout_bias"],
             )
+            input_scale = float(f["input_scale"])
         # building validates every shape against this classifier's set-up
         self.build(params=params)
         self.params = params
+        self.input_scale = input_scale
         return self

@@ -21,3 +21,40 @@ def test_delay_command_bad_input(capsys):
         main(["delay", "--theta", "-1", "--no-progress"])
     assert info.value.code == 2
     assert "theta" in capsys.readouterr().err
+
+
+def test_train_command(tmp_path, capsys):
+    pytest.importorskip("nengo_dl")
+    pytest.importorskip("mnist1d")
+    args = "train --epochs 8 --lr 0.01 --train-samples 500 --test-samples 100"
+    args += " --order 8 --theta 20 --memory-d 1 --hidden 32"
+    args += " --spiking-eval --steps-per-item 2"
+    main(args.split() + ["--out-dir", str(tmp_path)])
+    text = capsys.readouterr().out
+    assert (tmp_path / "params.npz").stat().st_size > 1000
+    assert (tmp_path / "training.png").stat().st_size > 10_000
+    acc = {
+        line.split(":")[0].strip(): float(line.split(":")[1].split()[0])
+        for line in text.splitlines()
+        if line.startswith(("rate test accuracy", "spiking test accuracy"))
+    }
+    # the saved parameters reproduce the reported accuracy exactly
+    from nengo_lmu.data import mnist1d
+    from nengo_lmu.dl import LMUClassifier
+
+    _, _, xt, yt = mnist1d()
+    clf = LMUClassifier(
+        1,
+        40,
+        10,
+        theta_items=20,
+        item_duration=0.01,
+        memory_d=1,
+        order=8,
+        hidden_units=32,
+        hidden_cell="dense",
+        seed=0,
+    ).load(tmp_path / "params.npz")
+    reloaded = clf.evaluate(xt[:100], yt[:100], spiking=False)
+    assert reloaded == pytest.approx(acc["rate test accuracy"], abs=1e-12), text
+    assert "spiking test accuracy" in acc, text

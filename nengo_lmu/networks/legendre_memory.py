@@ -19,6 +19,7 @@ from nengo_lmu.scaling import (
 from scipy.linalg import block_diag
 
 REALIZATIONS = ("min-noise", "diagonal")
+STRUCTURES = ("array", "single")
 
 #: Ensemble settings used unless the caller overrides them (see ``ens_kwargs``).
 DEFAULT_ENSEMBLE = dict(
@@ -86,6 +87,10 @@ class LegendreMemory(nengo.Network):
         Explicit scale of each state (overrides ``input_process``).
     discretizer : {"zoh", "euler"}
         Discretisation of the ideal system before mapping.
+    structure : {"array", "single"}
+        ``"array"``: one one-dimensional ensemble per state dimension;
+        ``"single"``: one ensemble whose neurons are each tuned to one state
+        axis (the same tuning, far fewer operators: faster in NengoDL).
     realization : {"diagonal", "min-noise"}
         With ``input_process``: scale the Legendre states (``"diagonal"``) or
         use the Mullis-Roberts minimum-noise realisation for the readout at
@@ -144,6 +149,7 @@ class LegendreMemory(nengo.Network):
         state_scale=None,
         discretizer="zoh",
         realization="diagonal",
+        structure="array",
         scale_sigmas=5.0,
         solver=None,
         label=None,
@@ -159,6 +165,12 @@ class LegendreMemory(nengo.Network):
             raise ValidationError(
                 f"must be one of {DISCRETIZERS} (got {discretizer!r})",
                 attr="discretizer",
+                obj=self,
+            )
+        if structure not in STRUCTURES:
+            raise ValidationError(
+                f"must be one of {STRUCTURES} (got {structure!r})",
+                attr="structure",
                 obj=self,
             )
         if realization not in REALIZATIONS:
@@ -208,6 +220,7 @@ class LegendreMemory(nengo.Network):
             nengo.solvers.LstsqL2(reg=0.003) if solver is None else solver
         )
         self._ens_kwargs = dict(ens_kwargs)
+        self.structure = structure
         self._internal = []
         self.loihi = None  # set by nengo_lmu.loihi.configure_for_loihi
         with self:
@@ -232,6 +245,40 @@ class LegendreMemory(nengo.Network):
             for i, n in enumerate(self._sizes)
         ]
 
+    def _build_single(self):
+        """One population for the whole state, each neuron tuned to one axis.
+
+        Neuron ``k`` of block ``i`` has encoder ``+-e_i``: the same tuning as
+        the ``"array"`` structure, but as a single ensemble, which NengoDL
+        (and nengo) simulate with far fewer operators. Decoders are solved
+        jointly over evaluation points uniform in the hypercube.
+        """
+        D = len(self.realization)
+        encoders = np.zeros((int(self._sizes.sum()), D))
+        start = 0
+        for i, n in enumerate(self._sizes):
+            encoders[start : start + n, i] = np.where(np.arange(n) % 2, -1.0, 1.0)
+            start += n
+        ens = self._add(
+            nengo.Ensemble(
+                len(encoders),
+                D,
+                encoders=encoders,
+                eval_points=nengo.dists.Uniform(-1, 1),
+                n_eval_points=max(1000, 100 * D),
+                label="m",
+            )
+        )
+        self.state_ensembles = [ens]
+        self._add(nengo.Connection(self.drive, ens, synapse=None))
+        self._add(
+            nengo.Connection(
+                ens, self.decoded, transform=self.realization, synapse=None
+            )
+        )
+        self._add_feedback()
+        self._add_readouts()
+
     def _build_passthrough(self):
         """The default structure: ensembles talk through passthrough nodes.
 
@@ -239,10 +286,10 @@ class LegendreMemory(nengo.Network):
         removes the nodes and sends each merged connection through decode
         neurons, and weight solvers cannot cross the nodes (nengo-loihi #230).
         """
+        if self.structure == "single":
+            self._build_single()
+            return
         T = self.realization
-        Ti = np.linalg.inv(T)
-        AH = T @ self.recurrent_transform @ Ti
-        synapse = self.spec.synapse
         self._make_ensembles()
         for i, ens in enumerate(self.state_ensembles):
             self._add(nengo.Connection(self.drive[i], ens, synapse=None))
@@ -251,6 +298,14 @@ class LegendreMemory(nengo.Network):
                     ens, self.decoded, transform=T[:, i : i + 1], synapse=None
                 )
             )
+        self._add_feedback()
+        self._add_readouts()
+
+    def _add_feedback(self):
+        T = self.realization
+        Ti = np.linalg.inv(T)
+        AH = T @ self.recurrent_transform @ Ti
+        synapse = self.spec.synapse
         # recurrent: drive = (T^-1 AH T)(T^-1 m) = T^-1 AH m
         self._add(
             nengo.Connection(
@@ -262,7 +317,6 @@ class LegendreMemory(nengo.Network):
                 self.input, self.drive, transform=self.input_transform, synapse=synapse
             )
         )
-        self._add_readouts()
 
     def _add_readouts(self):
         # Read the memory where it is least noisy: the ensembles' input,
