@@ -100,7 +100,7 @@ class Built:
 
     model: nengo.Network
     stim: nengo.Node
-    cell: LMUCell
+    cells: list  # of LMUCell, input first
     readout: nengo.Node
     readout_conn: nengo.Connection
     bias_conn: nengo.Connection
@@ -109,7 +109,7 @@ class Built:
 
 
 class LMUClassifier:
-    """A sequence classifier: `.LMUCell` then a dense readout of its output.
+    """A sequence classifier: one or more `.LMUCell` then a dense readout.
 
     Parameters
     ----------
@@ -131,6 +131,10 @@ class LMUClassifier:
         How much of the end of the sequence (in items) the spiking readout
         averages.
     seed : int
+    layers : list of dict, optional
+        Stacked cells, input first: each dict holds `.LMUCell` arguments and
+        optionally its own ``theta_items``; each cell's input is the previous
+        cell's output. Without it, one cell is built from ``cell_kwargs``.
     **cell_kwargs
         Passed to `.LMUCell` (``memory_d``, ``order``, ``hidden_units``,
         ``hidden_cell``, ``n_neurons``, neuron types, ...).
@@ -146,6 +150,7 @@ class LMUClassifier:
         readout_synapse=0.01,
         readout_items=1.0,
         seed=0,
+        layers=None,
         **cell_kwargs,
     ):
         self.input_d = int(input_d)
@@ -163,7 +168,22 @@ class LMUClassifier:
         self.readout_synapse = readout_synapse
         self.readout_items = float(readout_items)
         self.seed = seed
-        self.cell_kwargs = cell_kwargs
+        if layers is None:
+            layers = [cell_kwargs]
+        elif cell_kwargs:
+            raise ValidationError(
+                f"give cell arguments either in layers or as keywords, not both "
+                f"(got {sorted(cell_kwargs)})",
+                attr="layers",
+            )
+        self.layers = [dict(layer) for layer in layers]
+        for layer in self.layers:
+            theta = float(layer.get("theta_items", self.theta_items))
+            if not theta >= 1:
+                raise ValidationError(
+                    f"theta_items of every layer must be >= 1 items (got {theta!r})",
+                    attr="theta_items",
+                )
         self.params = None  # trained kernels and readout
         self.input_scale = None  # set by fit: inputs are multiplied by it
         self.history = {}
@@ -173,52 +193,77 @@ class LMUClassifier:
         """Memory window in seconds."""
         return self.theta_items * self.item_duration
 
-    def build(self, steps_per_item=1, params=None, rate=False):
+    def build(self, steps_per_item=1, params=None, rate=False, training=False):
         """Build the model at ``dt = item_duration / steps_per_item``.
 
-        ``rate=True`` replaces every spiking neuron type by its rate version.
+        ``rate=True`` replaces every spiking neuron type by its rate version;
+        ``training=True`` leaves out the filtered (spiking) readout probe.
         """
         dt = self.item_duration / steps_per_item
         params = self.params if params is None else params
-        kernels = None if params is None else params["cell"]
-        cell_kwargs = dict(self.cell_kwargs)
-        if rate:
-            cell_kwargs["hidden_neuron_type"] = rate_version(
-                cell_kwargs.get("hidden_neuron_type", nengo.LIF(amplitude=0.01))
-            )
-            cell_kwargs["memory_neuron_type"] = rate_version(
-                cell_kwargs.get("memory_neuron_type", DEFAULT_ENSEMBLE["neuron_type"])
-            )
+        rng = np.random.RandomState(self.seed)
         with nengo.Network(seed=self.seed) as model:
             stim = nengo.Node(np.zeros(self.input_d), label="x")
-            cell = LMUCell(
-                self.input_d,
-                theta=self.theta,
-                dt=dt,
-                kernels=kernels,
-                label="lmu",
-                **cell_kwargs,
-            )
-            nengo.Connection(stim, cell.input, synapse=None)
+            cells = []
+            pre, pre_d = stim, self.input_d
+            for k, layer in enumerate(self.layers):
+                kwargs = dict(layer)
+                theta_items = float(kwargs.pop("theta_items", self.theta_items))
+                if rate:
+                    kwargs["hidden_neuron_type"] = rate_version(
+                        kwargs.get("hidden_neuron_type", nengo.LIF(amplitude=0.01))
+                    )
+                    kwargs["memory_neuron_type"] = rate_version(
+                        kwargs.get(
+                            "memory_neuron_type", DEFAULT_ENSEMBLE["neuron_type"]
+                        )
+                    )
+                cell = LMUCell(
+                    pre_d,
+                    theta=theta_items * self.item_duration,
+                    dt=dt,
+                    kernels=None if params is None else params["cells"][k],
+                    label=f"lmu{k}",
+                    **kwargs,
+                )
+                nengo.Connection(pre, cell.input, synapse=None)
+                cells.append(cell)
+                pre, pre_d = cell.output, cell.spec.hidden_units
             readout = nengo.Node(size_in=self.n_classes, label="logits")
-            rng = np.random.RandomState(self.seed)
-            n_hidden = cell.spec.hidden_units
             if params is None:
-                limit = np.sqrt(6.0 / (n_hidden + self.n_classes))
-                w = rng.uniform(-limit, limit, size=(self.n_classes, n_hidden))
+                limit = np.sqrt(6.0 / (pre_d + self.n_classes))
+                w = rng.uniform(-limit, limit, size=(self.n_classes, pre_d))
                 b = np.zeros((self.n_classes, 1))
             else:
                 w, b = params["readout"], params["readout_bias"]
-            readout_conn = nengo.Connection(
-                cell.output, readout, transform=w, synapse=None
-            )
+            readout_conn = nengo.Connection(pre, readout, transform=w, synapse=None)
             one = nengo.Node(1.0, label="one")
             bias_conn = nengo.Connection(one, readout, transform=b, synapse=None)
             p_logits = nengo.Probe(readout, synapse=None)
-            p_filtered = nengo.Probe(readout, synapse=self.readout_synapse)
+            p_filtered = (
+                None if training else nengo.Probe(readout, synapse=self.readout_synapse)
+            )
         return Built(
-            model, stim, cell, readout, readout_conn, bias_conn, p_logits, p_filtered
+            model, stim, cells, readout, readout_conn, bias_conn, p_logits, p_filtered
         )
+
+    @property
+    def lag(self):
+        """Items appended to each sequence: every cell lags one simulator step."""
+        return len(self.layers)
+
+    def _pad(self, x):
+        return np.concatenate([x] + [x[:, -1:]] * self.lag, axis=1)
+
+    def n_trainable(self):
+        """Number of trainable parameters (kernels, biases and readout)."""
+        b = self.build(training=True)
+        n = sum(
+            int(np.prod(shape))
+            for cell in b.cells
+            for shape in cell.kernel_shapes().values()
+        )
+        return n + self.n_classes * (b.cells[-1].spec.hidden_units + 1)
 
     def _check_data(self, x, y=None):
         x = np.asarray(x, dtype=float)
@@ -283,7 +328,7 @@ class LMUClassifier:
                 f"fewer samples ({len(x)}) than minibatch_size ({minibatch_size})",
                 attr="minibatch_size",
             )
-        b = self.build(steps_per_item=1)
+        b = self.build(steps_per_item=1, training=True)
         configure_trainable(b.model)
         with b.model:
             if unroll_simulation == len(x[0]) + 1:
@@ -293,8 +338,8 @@ class LMUClassifier:
                 nengo_dl.configure_settings(lif_smoothing=lif_smoothing)
             nengo_dl.configure_settings(keep_history=True)
             b.model.config[b.p_logits].keep_history = False
-        # one extra item: the network's hidden layer lags one step
-        pad = lambda a: np.concatenate([a, a[:, -1:]], axis=1)  # noqa: E731
+        # extra items at the end: each cell's hidden layer lags one step
+        pad = self._pad
         data = {b.stim: pad(x[:n])}
         targets = {b.p_logits: y[:n, None, None]}
         val = None
@@ -342,7 +387,7 @@ class LMUClassifier:
     @staticmethod
     def _read_params(b):
         return dict(
-            cell=b.cell.get_kernels(),
+            cells=[cell.get_kernels() for cell in b.cells],
             readout=_full_transform(
                 b.readout_conn.transform.init,
                 (b.readout_conn.size_out, b.readout_conn.size_mid),
@@ -383,7 +428,7 @@ class LMUClassifier:
         x = self._check_data(x) * self.input_scale
         dt = self.item_duration / steps_per_item
         b = self.build(steps_per_item=steps_per_item, rate=not spiking)
-        xr = repeat_items(np.concatenate([x, x[:, -1:]], axis=1), steps_per_item)
+        xr = repeat_items(self._pad(x), steps_per_item)
         tail = max(1, int(round(self.readout_items * steps_per_item))) if spiking else 1
         probe = b.p_filtered if spiking else b.p_logits
         if simulator == "nengo":
@@ -425,7 +470,11 @@ class LMUClassifier:
         """Save the trained parameters (exactly, float64) to an ``.npz`` file."""
         if self.params is None:
             raise ValidationError("nothing to save: not trained", attr="params")
-        arrays = {f"cell/{k}": v for k, v in self.params["cell"].items()}
+        arrays = {
+            f"cell{i}/{k}": v
+            for i, kernels in enumerate(self.params["cells"])
+            for k, v in kernels.items()
+        }
         arrays["readout"] = self.params["readout"]
         arrays["input_scale"] = np.array(self.input_scale)
         arrays["readout_bias"] = self.params["readout_bias"]
@@ -435,7 +484,14 @@ class LMUClassifier:
         """Load parameters saved by `save` into this (identically set-up) classifier."""
         with np.load(path) as f:
             params = dict(
-                cell={k[5:]: f[k] for k in f.files if k.startswith("cell/")},
+                cells=[
+                    {
+                        k.split("/", 1)[1]: f[k]
+                        for k in f.files
+                        if k.startswith(f"cell{i}/")
+                    }
+                    for i in range(len(self.layers))
+                ],
                 readout=f["readout"],
                 readout_bias=f["readout_bias"],
             )

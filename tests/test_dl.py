@@ -84,8 +84,9 @@ def test_save_load_exact(trained, tmp_path):
         n_neurons=80,
         seed=0,
     ).load(path)
-    for key, value in clf.params["cell"].items():
-        assert np.array_equal(other.params["cell"][key], value), key
+    for key, value in clf.params["cells"][0].items():
+        assert np.array_equal(other.params["cells"][0][key], value), key
+    assert other.input_scale == clf.input_scale
     assert np.array_equal(other.params["readout"], clf.params["readout"])
     assert np.array_equal(
         other.predict(xt[:8], spiking=False, simulator="nengo"),
@@ -117,3 +118,30 @@ def test_bad_data():
     with pytest.raises(ValidationError, match="simulator"):
         clf.params = {}
         clf.predict(x, simulator="loihi")
+
+
+def test_stacked_cells_learn():
+    """Two stacked cells (the second reads the first's spikes) train and run."""
+    rng = np.random.RandomState(2)
+    x, y = toy_data(400, rng)
+    xt, yt = toy_data(200, rng)
+    clf = LMUClassifier(
+        1,
+        12,
+        3,
+        theta_items=12,
+        seed=1,
+        layers=[
+            dict(memory_d=1, order=4, hidden_units=16, n_neurons=80),
+            dict(memory_d=4, order=3, hidden_units=16, n_neurons=240, theta_items=6),
+        ],
+    )
+    clf.fit(x, y, epochs=6, minibatch_size=50, learning_rate=1e-2, verbose=0)
+    assert len(clf.params["cells"]) == 2
+    rate = clf.evaluate(xt, yt, spiking=False)
+    spiking = clf.evaluate(xt, yt, spiking=True, steps_per_item=10)
+    assert rate > 0.9, f"rate accuracy {rate:.3f}"
+    assert spiking > rate - 0.1, f"spiking {spiking:.3f} vs rate {rate:.3f}"
+    n = clf.n_trainable()
+    # e_x (1x1), W_m (16x4), b (16); e_x (4x16), W_m (16x12), b (16); readout 3x17
+    assert n == (1 + 64 + 16) + (64 + 192 + 16) + 3 * 17
