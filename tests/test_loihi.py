@@ -68,9 +68,9 @@ def test_l1_emulator(target, bound, seed):
 
 
 def test_unconfigured_memory_gives_clear_error():
-    """The default (passthrough) structure cannot map; build_loihi says why."""
+    """The passthrough ("array") structure cannot map; build_loihi says why."""
     with pytest.raises(LoihiMappingError, match="weight exponent.*max_rates"):
-        build_loihi(small_model())
+        build_loihi(small_model(structure="array"))
 
 
 def test_configuration_leaves_global_defaults_alone():
