@@ -186,6 +186,7 @@ class LMUClassifier:
                 )
         self.params = None  # trained kernels and readout
         self.input_scale = None  # set by fit: inputs are multiplied by it
+        self.state_scale = None  # set by fit: the first memory's state scale
         self.history = {}
 
     @property
@@ -209,6 +210,13 @@ class LMUClassifier:
             for k, layer in enumerate(self.layers):
                 kwargs = dict(layer)
                 theta_items = float(kwargs.pop("theta_items", self.theta_items))
+                kwargs.setdefault("seed", None if self.seed is None else self.seed + k)
+                if k == 0 and self.state_scale is not None:
+                    memory_kwargs = dict(kwargs.get("memory_kwargs", {}))
+                    memory_kwargs["state_scale"] = np.tile(
+                        self.state_scale, kwargs.get("memory_d", 1)
+                    )
+                    kwargs["memory_kwargs"] = memory_kwargs
                 if rate:
                     kwargs["hidden_neuron_type"] = rate_version(
                         kwargs.get("hidden_neuron_type", nengo.LIF(amplitude=0.01))
@@ -246,6 +254,29 @@ class LMUClassifier:
         return Built(
             model, stim, cells, readout, readout_conn, bias_conn, p_logits, p_filtered
         )
+
+    def _data_state_scale(self, x, sigmas=5.0):
+        """Scale of the first memory's states, from the training inputs.
+
+        The ideal memory (one step per item) is run on each input dimension;
+        with unit-norm encoder rows a memory channel's coefficient ``i`` has
+        an RMS of at most ``sqrt(mean(sum_j m_ij**2))``: ``sigmas`` times that
+        is its scale (as `.LegendreMemory` does for an ``input_process``).
+        """
+        from nengo_lmu import LegendreDelay, discretize
+
+        layer = self.layers[0]
+        order = int(layer.get("order", 1))
+        theta = float(layer.get("theta_items", self.theta_items))
+        delay = LegendreDelay(theta, order)
+        Ad, Bd = discretize(delay.A, delay.B, 1.0)
+        m = np.zeros((len(x), x.shape[2], order))
+        total = np.zeros(order)
+        for t in range(x.shape[1]):
+            m = m @ Ad.T + x[:, t, :, None] * Bd[:, 0]
+            total += np.sum(m**2, axis=(0, 1))
+        rms = np.sqrt(total / (len(x) * x.shape[1]))
+        return sigmas * np.where(rms > 0, rms, 1.0)
 
     @property
     def lag(self):
@@ -322,6 +353,11 @@ class LMUClassifier:
             # the memory represents |u| <= 1: bring 3 standard deviations there
             self.input_scale = 1.0 / (3 * float(np.std(x)) or 1.0)
         x = x * self.input_scale
+        memory_kwargs = self.layers[0].get("memory_kwargs", {})
+        if self.state_scale is None and not (
+            {"state_scale", "input_process"} & set(memory_kwargs)
+        ):
+            self.state_scale = self._data_state_scale(x)
         n = (len(x) // minibatch_size) * minibatch_size
         if n == 0:
             raise ValidationError(
@@ -477,6 +513,8 @@ class LMUClassifier:
         }
         arrays["readout"] = self.params["readout"]
         arrays["input_scale"] = np.array(self.input_scale)
+        if self.state_scale is not None:
+            arrays["state_scale"] = self.state_scale
         arrays["readout_bias"] = self.params["readout_bias"]
         np.savez(path, **arrays)
 
@@ -496,7 +534,9 @@ class LMUClassifier:
                 readout_bias=f["readout_bias"],
             )
             input_scale = float(f["input_scale"])
+            state_scale = f["state_scale"] if "state_scale" in f.files else None
         # building validates every shape against this classifier's set-up
+        self.state_scale = state_scale
         self.build(params=params)
         self.params = params
         self.input_scale = input_scale

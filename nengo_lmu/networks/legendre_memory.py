@@ -3,7 +3,7 @@
 import nengo
 import numpy as np
 from nengo.exceptions import SimulationError, ValidationError
-from nengo.params import FrozenObject, IntParam, NumberParam
+from nengo.params import FrozenObject, IntParam, NdarrayParam, NumberParam
 from nengo.utils.network import with_self
 
 from nengo_lmu.legendre import LegendreDelay
@@ -26,6 +26,50 @@ DEFAULT_ENSEMBLE = dict(
     neuron_type=nengo.LIF(tau_ref=0.001),
     max_rates=nengo.dists.Uniform(400, 800),
 )
+
+
+class AxisSolver(nengo.solvers.Solver):
+    """Decoders for a population whose neurons are each tuned to one axis.
+
+    Neurons come in consecutive blocks of ``sizes``; block ``i`` encodes
+    axis ``i`` only. Each axis is decoded from its own block with ``solver``
+    (the other neurons carry no information about it, and using them would
+    only add their noise), giving block-diagonal decoders.
+
+    Parameters
+    ----------
+    sizes : (D,) array_like of int
+        Neurons per axis, in order.
+    solver : nengo.solvers.Solver
+        Solver of each block (decoders, not weights).
+    """
+
+    compositional = True
+    sizes = NdarrayParam("sizes", shape=("*",))
+    solver = nengo.solvers.SolverParam("solver")
+
+    def __init__(self, sizes, solver=nengo.solvers.LstsqL2(reg=0.003)):
+        super().__init__(weights=False)
+        self.sizes = np.asarray(sizes, dtype=int)
+        self.solver = solver
+
+    def __call__(self, A, Y, rng=np.random):
+        if A.shape[1] != self.sizes.sum() or Y.shape[1] != len(self.sizes):
+            raise ValidationError(
+                f"expects {self.sizes.sum()} neurons and {len(self.sizes)} targets "
+                f"(got activities {A.shape}, targets {Y.shape})",
+                attr="sizes",
+                obj=self,
+            )
+        X = np.zeros((A.shape[1], Y.shape[1]))
+        infos = []
+        start = 0
+        for i, n in enumerate(self.sizes):
+            Xi, info = self.solver(A[:, start : start + n], Y[:, i : i + 1], rng=rng)
+            X[start : start + n, i] = np.ravel(Xi)
+            infos.append(info)
+            start += n
+        return X, {"blocks": infos}
 
 
 class MemorySpec(FrozenObject):
@@ -255,8 +299,9 @@ class LegendreMemory(nengo.Network):
         connection goes straight back to itself (no passthrough nodes in the
         loop). NengoDL and nengo simulate it with fewer operators, and a
         weight solver can be used on the recurrent connection (Loihi).
-        Decoders are solved jointly over evaluation points uniform in the
-        hypercube.
+        Decoders are solved axis by axis (`.AxisSolver`): each state
+        dimension is decoded from its own neurons only, exactly as in the
+        ``"array"`` structure.
         """
         T = self.realization
         D = len(T)
@@ -277,18 +322,25 @@ class LegendreMemory(nengo.Network):
             )
         )
         self.state_ensembles = [ens]
+        axis = AxisSolver(self._sizes, self.config[nengo.Connection].solver)
         W, V = self.recurrent_transform, self.input_transform
         self.recurrent_connection = self._add(
-            nengo.Connection(ens, ens, transform=W, synapse=synapse)
+            nengo.Connection(ens, ens, transform=W, synapse=synapse, solver=axis)
         )
         self._add(nengo.Connection(self.input, ens, transform=V, synapse=synapse))
         # `state` = T * (the ensemble's input): the same decoded signals
         # through the same synapse, mapped to the Legendre basis
-        self._add(nengo.Connection(ens, self.state, transform=T @ W, synapse=synapse))
+        self._add(
+            nengo.Connection(
+                ens, self.state, transform=T @ W, synapse=synapse, solver=axis
+            )
+        )
         self._add(
             nengo.Connection(self.input, self.state, transform=T @ V, synapse=synapse)
         )
-        self._add(nengo.Connection(ens, self.decoded, transform=T, synapse=None))
+        self._add(
+            nengo.Connection(ens, self.decoded, transform=T, synapse=None, solver=axis)
+        )
         self._add(
             nengo.Connection(
                 self.state, self.drive, transform=np.linalg.inv(T), synapse=None
