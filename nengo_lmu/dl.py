@@ -283,7 +283,8 @@ class LMUClassifier:
         """Items appended to each sequence: every cell lags one simulator step."""
         return len(self.layers)
 
-    def _pad(self, x):
+    def pad(self, x):
+        """Append ``lag`` copies of the last item: the cells lag one step each."""
         return np.concatenate([x] + [x[:, -1:]] * self.lag, axis=1)
 
     def n_trainable(self):
@@ -375,7 +376,7 @@ class LMUClassifier:
             nengo_dl.configure_settings(keep_history=True)
             b.model.config[b.p_logits].keep_history = False
         # extra items at the end: each cell's hidden layer lags one step
-        pad = self._pad
+        pad = self.pad
         data = {b.stim: pad(x[:n])}
         targets = {b.p_logits: y[:n, None, None]}
         val = None
@@ -464,7 +465,7 @@ class LMUClassifier:
         x = self._check_data(x) * self.input_scale
         dt = self.item_duration / steps_per_item
         b = self.build(steps_per_item=steps_per_item, rate=not spiking)
-        xr = repeat_items(self._pad(x), steps_per_item)
+        xr = repeat_items(self.pad(x), steps_per_item)
         tail = max(1, int(round(self.readout_items * steps_per_item))) if spiking else 1
         probe = b.p_filtered if spiking else b.p_logits
         if simulator == "nengo":

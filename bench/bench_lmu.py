@@ -1,0 +1,193 @@
+"""T1: MNIST-1D with spiking LMU cells trained in NengoDL, next to their peers.
+
+Trains, in one run on the same data (MNIST-1D, 4000 train / 1000 test,
+40-step sequences, generated offline by the ``mnist1d`` package):
+
+- this project's `LMUClassifier` (spiking LIF memory and hidden layer,
+  trained in NengoDL through their rate curves, then evaluated with spikes at
+  ``--steps-per-item`` simulator steps per item): one cell with the same
+  order, theta and hidden size as the keras-lmu peer (dense hidden layer),
+  and one with a lower order that a spiking memory represents better;
+- keras-lmu's ``LMU`` (SimpleRNN 128 hidden, the published peer; and the
+  same dense architecture as ours);
+- a GRU and an LSTM of about the same size.
+
+Prints a table (test accuracy, trainable parameters, seconds per epoch, ratio
+to keras-lmu) and saves the training curves.
+
+Usage: ``python bench/bench_lmu.py [--epochs 40] [--out bench/results]``
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import time
+
+import numpy as np
+
+from nengo_lmu.data import mnist1d
+from nengo_lmu.dl import LMUClassifier
+
+
+def keras_models(tf, keras_lmu):
+    def lmu_rnn():
+        inp = tf.keras.Input((40, 1))
+        h = keras_lmu.LMU(
+            memory_d=1,
+            order=40,
+            theta=40,
+            hidden_cell=tf.keras.layers.SimpleRNNCell(128),
+        )(inp)
+        return inp, h
+
+    def lmu_dense():
+        inp = tf.keras.Input((40, 1))
+        h = keras_lmu.LMU(
+            memory_d=1,
+            order=40,
+            theta=40,
+            hidden_cell=tf.keras.layers.Dense(128, activation="tanh"),
+        )(inp)
+        return inp, h
+
+    def gru():
+        inp = tf.keras.Input((40, 1))
+        return inp, tf.keras.layers.GRU(128)(inp)
+
+    def lstm():
+        inp = tf.keras.Input((40, 1))
+        return inp, tf.keras.layers.LSTM(110)(inp)
+
+    return {
+        "keras-lmu, q40 theta40, SimpleRNN 128": lmu_rnn,
+        "keras-lmu, q40 theta40, Dense 128 (tanh)": lmu_dense,
+        "GRU 128": gru,
+        "LSTM 110": lstm,
+    }
+
+
+OURS = {
+    "nengo-lmu, q40 theta40, LIF Dense 128 (800 memory neurons)": dict(
+        layers=[dict(memory_d=1, order=40, hidden_units=128)]
+    ),
+    "nengo-lmu, q12 theta40, LIF Dense 128 (1200 memory neurons)": dict(
+        layers=[dict(memory_d=1, order=12, hidden_units=128, n_neurons=1200)]
+    ),
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--steps-per-item", type=int, default=10)
+    parser.add_argument("--out", default=os.path.join("bench", "results"))
+    parser.add_argument("--only", default=None, help="run models whose name has this")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+
+    import tensorflow as tf
+    import keras_lmu
+
+    x, y, xt, yt = mnist1d()
+    print(
+        f"# T1 MNIST-1D, {datetime.date.today()}, {platform.node()} "
+        f"({os.cpu_count()} cores, CPU), {args.epochs} epochs, minibatch 100, Adam"
+    )
+    rows, curves = [], {}
+    for name, make in keras_models(tf, keras_lmu).items():
+        if args.only and args.only not in name:
+            continue
+        tf.random.set_seed(0)
+        inp, h = make()
+        model = tf.keras.Model(inp, tf.keras.layers.Dense(10)(h))
+        model.compile(
+            tf.optimizers.Adam(1e-3),
+            tf.losses.SparseCategoricalCrossentropy(from_logits=True),
+            ["accuracy"],
+        )
+        times = []
+        cb = tf.keras.callbacks.LambdaCallback(
+            on_epoch_begin=lambda e, logs: times.append(time.perf_counter()),
+            on_epoch_end=lambda e, logs: times.append(time.perf_counter()),
+        )
+        hist = model.fit(
+            x,
+            y,
+            epochs=args.epochs,
+            batch_size=100,
+            validation_data=(xt, yt),
+            verbose=0,
+            callbacks=[cb],
+        )
+        epoch_s = np.median(np.diff(times)[::2][1:])
+        acc = model.evaluate(xt, yt, verbose=0)[1]
+        curves[name] = hist.history["val_accuracy"]
+        rows.append((name, model.count_params(), acc, None, epoch_s))
+        print(
+            f"{name}: {acc:.4f}, {model.count_params()} params, {epoch_s:.2f} s/epoch",
+            flush=True,
+        )
+
+    for name, kwargs in OURS.items():
+        if args.only and args.only not in name:
+            continue
+        clf = LMUClassifier(1, 40, 10, theta_items=40, item_duration=0.01, **kwargs)
+        hist = clf.fit(
+            x,
+            y,
+            epochs=args.epochs,
+            minibatch_size=100,
+            learning_rate=1e-3,
+            validation_data=(xt, yt),
+            verbose=0,
+        )
+        rate = clf.evaluate(xt, yt, spiking=False)
+        t0 = time.perf_counter()
+        spiking = clf.evaluate(xt, yt, spiking=True, steps_per_item=args.steps_per_item)
+        t_spk = time.perf_counter() - t0
+        order = kwargs["layers"][0]["order"]
+        clf.save(os.path.join(args.out, f"t1_q{order}.npz"))
+        curves[name] = hist.get("val_probe_accuracy", [])
+        rows.append((name, clf.n_trainable(), rate, spiking, hist["seconds_per_epoch"]))
+        print(
+            f"{name}: rate {rate:.4f}, spiking {spiking:.4f} (eval {t_spk:.0f} s), "
+            f"{clf.n_trainable()} params, {hist['seconds_per_epoch']:.2f} s/epoch",
+            flush=True,
+        )
+
+    ref = [r for r in rows if r[0].startswith("keras-lmu, q40 theta40, SimpleRNN")]
+    ref_acc, ref_s = (ref[0][2], ref[0][4]) if ref else (np.nan, np.nan)
+    print(
+        "\n| model | params | test acc (rate) | test acc (spiking) | s/epoch "
+        "| acc / keras-lmu | s/epoch / keras-lmu |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for name, n, acc, spk, s in rows:
+        spk_s = "-" if spk is None else f"{spk:.4f}"
+        print(
+            f"| {name} | {n:,} | {acc:.4f} | {spk_s} | {s:.2f} "
+            f"| {acc / ref_acc:.3f} | {s / ref_s:.2f} |"
+        )
+    print(
+        f"\n(spiking: {args.steps_per_item} steps of 1 ms per item, readout "
+        "through a 10 ms lowpass averaged over the last item)"
+    )
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.figure(figsize=(7, 4))
+    for name, acc in curves.items():
+        plt.plot(np.arange(1, len(acc) + 1), acc, label=name)
+    plt.xlabel("epoch")
+    plt.ylabel("test accuracy (rate)")
+    plt.legend(fontsize="x-small")
+    plt.tight_layout()
+    plt.savefig(os.path.join(args.out, "t1_curves.png"), dpi=100)
+
+
+if __name__ == "__main__":
+    main()

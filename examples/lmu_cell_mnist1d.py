@@ -1,0 +1,66 @@
+"""A spiking LMU cell classifying MNIST-1D sequences.
+
+The cell (spiking LIF memory and hidden layer) is trained in NengoDL through
+the neurons' rate curves and evaluated with spikes. The parameters come from
+``train_out/params.npz`` when ``nengo-lmu train`` saved them there with the
+settings below; otherwise ``python examples/lmu_cell_mnist1d.py`` trains
+briefly (a few epochs on part of the data) and saves them.
+
+Open in Nengo GUI with ``nengo examples/lmu_cell_mnist1d.py``: the model
+plays test sequences (one every 0.41 s) into the cell; plot ``logits`` to
+watch the class evidence build up over each sequence.
+
+Requires: nengo_dl mnist1d
+"""
+
+import os
+
+import nengo
+
+from nengo_lmu.data import mnist1d
+from nengo_lmu.dl import LMUClassifier
+
+PARAMS = os.path.join("train_out", "params.npz")
+steps_per_item = 10
+x, y, x_test, y_test = mnist1d()
+clf = LMUClassifier(
+    1,
+    40,
+    10,
+    theta_items=10,
+    item_duration=0.01,
+    memory_d=4,
+    order=12,
+    hidden_units=128,
+    hidden_cell="dense",
+    seed=0,
+)  # the settings of `nengo-lmu train`'s defaults
+if os.path.exists(PARAMS):
+    clf.load(PARAMS)
+
+built = clf.build(steps_per_item=steps_per_item)
+model = built.model
+# play the first test sequences, each item for item_duration seconds
+test_input = clf.pad(x_test[:20] * (clf.input_scale or 1.0)).reshape(-1, 1)
+built.stim.output = nengo.processes.PresentInput(test_input, clf.item_duration)
+
+if __name__ == "__main__":
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    if clf.params is None:
+        clf.fit(x[:1000], y[:1000], epochs=3, minibatch_size=100, verbose=0)
+    n = 100
+    rate = clf.evaluate(x_test[:n], y_test[:n], spiking=False)
+    logits = clf.predict(x_test[:n], spiking=True, steps_per_item=steps_per_item)
+    spiking = float(np.mean(np.argmax(logits, axis=1) == y_test[:n]))
+    print(f"test accuracy on {n} sequences: rate {rate:.3f}, spiking {spiking:.3f}")
+    plt.figure(figsize=(6, 3))
+    plt.bar(["rate", "spiking"], [rate, spiking])
+    plt.ylabel("test accuracy")
+    plt.title("LMU cell on MNIST-1D")
+    plt.tight_layout()
+    plt.savefig("lmu_cell_mnist1d.png")
