@@ -46,7 +46,8 @@ if __name__ == "__main__":
     for k, (ax, delay) in enumerate(zip(axes, delays)):
         shift = int(round(delay / dt))
         true = np.concatenate([np.zeros(shift), u[: len(u) - shift]])
-        true = nengo.Lowpass(tau).filt(true, dt=dt, y0=0)
+        # (filter a column: 1-D input with y0 fails on nengo 4 + numpy 2)
+        true = nengo.Lowpass(tau).filt(true[:, None], dt=dt, y0=0)[:, 0]
         error = nrmse(sim.data[p_window][keep, k], true[keep])
         print(f"NRMSE u(t - {delay:.3f}): {error:.3f}")
         ax.plot(t, sim.data[p_window][:, k], "tab:red", lw=1, label="memory")

@@ -72,8 +72,10 @@ if __name__ == "__main__":
     steps = [int(round(d / dt)) for d in energy_delays]
     shifted = np.array([np.concatenate([np.zeros(s), u[: len(u) - s]]) for s in steps])
     lowpass = nengo.Lowpass(tau)
-    ideal_product = lowpass.filt(shifted[0] * shifted[-1], dt=dt, y0=0)
-    ideal_energy = lowpass.filt(np.mean(shifted**2, axis=0), dt=dt, y0=0)
+    # (filter columns: 1-D input with y0 fails on nengo 4 + numpy 2)
+    ideal_product = lowpass.filt((shifted[0] * shifted[-1])[:, None], dt=dt, y0=0)
+    ideal_energy = lowpass.filt(np.mean(shifted**2, axis=0)[:, None], dt=dt, y0=0)
+    ideal_product, ideal_energy = ideal_product[:, 0], ideal_energy[:, 0]
     keep = t > 0.5
     e_product = nrmse(sim.data[p_product][keep, 0], ideal_product[keep])
     e_energy = nrmse(sim.data[p_energy][keep, 0], ideal_energy[keep])
