@@ -20,7 +20,6 @@ Usage::
 import math
 
 import nengo
-import numpy as np
 import nengo_loihi
 from nengo.exceptions import BuildError, ValidationError
 

@@ -1,6 +1,5 @@
 """NengoDL training of LMU cells: learning, spiking evaluation, save/load."""
 
-import nengo
 import numpy as np
 import pytest
 from nengo.exceptions import ValidationError
