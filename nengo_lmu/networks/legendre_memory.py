@@ -279,7 +279,10 @@ class LegendreMemory(nengo.Network):
             self.decoded = nengo.Node(size_in=D, label="decoded")
             self._sizes = np.full(D, n_neurons // D)
             self._sizes[: n_neurons % D] += 1
-            self._build_passthrough()
+            if structure == "single":
+                self._build_single()
+            else:
+                self._build_passthrough()
 
     def _add(self, obj):
         self._internal.append(obj)
@@ -341,30 +344,16 @@ class LegendreMemory(nengo.Network):
         self._add(
             nengo.Connection(ens, self.decoded, transform=T, synapse=None, solver=axis)
         )
-        self._add(
-            nengo.Connection(
-                self.state, self.drive, transform=np.linalg.inv(T), synapse=None
-            )
-        )
-        self._add(
-            nengo.Connection(
-                self.state,
-                self.output,
-                transform=self.readout(self.delay.theta),
-                synapse=None,
-            )
-        )
+        self._add_drive_from_state()
+        self._add_output()
 
     def _build_passthrough(self):
-        """The default structure: ensembles talk through passthrough nodes.
+        """The ``"array"`` structure: ensembles talk through passthrough nodes.
 
-        Fast in `nengo.Simulator` (``2 D`` small connections), but nengo-loihi
+        ``2 D`` small connections in `nengo.Simulator`, but nengo-loihi
         removes the nodes and sends each merged connection through decode
         neurons, and weight solvers cannot cross the nodes (nengo-loihi #230).
         """
-        if self.structure == "single":
-            self._build_single()
-            return
         T = self.realization
         self._make_ensembles()
         for i, ens in enumerate(self.state_ensembles):
@@ -378,14 +367,15 @@ class LegendreMemory(nengo.Network):
         self._add_readouts()
 
     def _add_feedback(self):
-        T = self.realization
-        Ti = np.linalg.inv(T)
-        AH = T @ self.recurrent_transform @ Ti
+        Ti = np.linalg.inv(self.realization)
         synapse = self.spec.synapse
-        # recurrent: drive = (T^-1 AH T)(T^-1 m) = T^-1 AH m
+        # recurrent: drive = (T^-1 AH T)(T^-1 m), from `decoded` = m
         self._add(
             nengo.Connection(
-                self.decoded, self.drive, transform=Ti @ AH, synapse=synapse
+                self.decoded,
+                self.drive,
+                transform=self.recurrent_transform @ Ti,
+                synapse=synapse,
             )
         )
         self._add(
@@ -402,6 +392,20 @@ class LegendreMemory(nengo.Network):
                 self.drive, self.state, transform=self.realization, synapse=None
             )
         )
+        self._add_output()
+
+    def _add_drive_from_state(self):
+        # structures that sum `state` directly expose `drive` = T^-1 state
+        self._add(
+            nengo.Connection(
+                self.state,
+                self.drive,
+                transform=np.linalg.inv(self.realization),
+                synapse=None,
+            )
+        )
+
+    def _add_output(self):
         self._add(
             nengo.Connection(
                 self.state,
@@ -461,19 +465,8 @@ class LegendreMemory(nengo.Network):
         self._add(
             nengo.Connection(self.input, self.state, transform=BH, synapse=synapse)
         )
-        self._add(
-            nengo.Connection(
-                self.state, self.drive, transform=np.linalg.inv(T), synapse=None
-            )
-        )
-        self._add(
-            nengo.Connection(
-                self.state,
-                self.output,
-                transform=self.readout(self.delay.theta),
-                synapse=None,
-            )
-        )
+        self._add_drive_from_state()
+        self._add_output()
 
     def _rebuild(self, ensemble_defaults, weight_solver, input_synapse, loihi):
         """Replace the ensembles and internal connections by the direct structure.
