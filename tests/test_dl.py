@@ -19,12 +19,9 @@ def toy_data(n, rng, items=12):
     return x[:, :, None], y
 
 
-@pytest.fixture(scope="module")
-def trained():
-    rng = np.random.RandomState(0)
-    x, y = toy_data(400, rng)
-    xt, yt = toy_data(200, rng)
-    clf = LMUClassifier(
+def toy_classifier():
+    """An untrained classifier for `toy_data` (the same set-up every call)."""
+    return LMUClassifier(
         1,
         12,
         3,
@@ -36,6 +33,14 @@ def trained():
         n_neurons=80,
         seed=0,
     )
+
+
+@pytest.fixture(scope="module")
+def trained():
+    rng = np.random.RandomState(0)
+    x, y = toy_data(400, rng)
+    xt, yt = toy_data(200, rng)
+    clf = toy_classifier()
     hist = clf.fit(x, y, epochs=6, minibatch_size=50, learning_rate=1e-2, verbose=0)
     return clf, hist, (xt, yt)
 
@@ -71,18 +76,7 @@ def test_save_load_exact(trained, tmp_path):
     clf, _, (xt, yt) = trained
     path = tmp_path / "params.npz"
     clf.save(path)
-    other = LMUClassifier(
-        1,
-        12,
-        3,
-        theta_items=12,
-        item_duration=0.01,
-        memory_d=1,
-        order=4,
-        hidden_units=16,
-        n_neurons=80,
-        seed=0,
-    ).load(path)
+    other = toy_classifier().load(path)
     for key, value in clf.params["cells"][0].items():
         assert np.array_equal(other.params["cells"][0][key], value), key
     assert other.input_scale == clf.input_scale
