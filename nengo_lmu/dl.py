@@ -38,7 +38,8 @@ def configure_trainable(model):
 
     Calls ``nengo_dl.configure_settings(trainable=None, stateful=False)`` on
     ``model`` (the top-level network given to the simulator) and marks each
-    `.LegendreMemory` inside it untrainable.
+    `.LegendreMemory` inside it untrainable, as well as each `.LMUCell`'s
+    fixed output scale (``hidden.neurons -> output``).
     """
     import nengo_dl
 
@@ -49,6 +50,10 @@ def configure_trainable(model):
             # NengoDL reads `trainable` from the innermost configuring network
             with net:
                 nengo_dl.configure_settings(trainable=False)
+        elif isinstance(net, LMUCell):
+            # the fixed output scale of the hidden neurons (tau_ref for Tanh):
+            # trained, it would be a parameter that `get_kernels` does not keep
+            model.config[net.output_conn].trainable = False
     return model
 
 

@@ -138,3 +138,56 @@ def test_stacked_cells_learn():
     n = clf.n_trainable()
     # e_x (1x1), W_m (16x4), b (16); e_x (4x16), W_m (16x12), b (16); readout 3x17
     assert n == (1 + 64 + 16) + (64 + 192 + 16) + 3 * 17
+
+
+def test_tanh_hidden_keeps_output_scale():
+    """Training leaves a Tanh hidden layer's fixed output scale (tau_ref) alone.
+
+    Regression: NengoDL used to train the scalar ``hidden.neurons -> output``
+    transform, which `.LMUCell.get_kernels` does not keep, so the evaluated
+    network differed from the trained one (MNIST-1D: 0.003 test accuracy vs
+    0.16 in training; the scale had gone from 0.0025 to -0.0072).
+    """
+    import nengo
+    import tensorflow as tf
+
+    from nengo_lmu.dl import configure_trainable
+
+    rng = np.random.RandomState(3)
+    x, y = toy_data(100, rng)
+    clf = LMUClassifier(
+        1,
+        12,
+        3,
+        theta_items=12,
+        memory_d=1,
+        order=4,
+        hidden_units=16,
+        n_neurons=80,
+        hidden_neuron_type=nengo.neurons.Tanh(),
+        seed=0,
+    )
+    clf.input_scale = 1.0
+    b = clf.build(training=True)
+    before = b.cells[0].get_kernels()
+    configure_trainable(b.model)
+    with b.model:
+        nengo_dl.configure_settings(keep_history=True)
+        b.model.config[b.p_logits].keep_history = False  # the last step only
+    with nengo_dl.Simulator(
+        b.model, dt=0.01, minibatch_size=50, progress_bar=False
+    ) as sim:
+        sim.compile(
+            optimizer=tf.optimizers.Adam(0.05),
+            loss={
+                b.p_logits: tf.losses.SparseCategoricalCrossentropy(from_logits=True)
+            },
+        )
+        sim.fit(
+            {b.stim: clf.pad(x)}, {b.p_logits: y[:, None, None]}, epochs=2, verbose=0
+        )
+        sim.freeze_params(b.model)
+    after = b.cells[0].get_kernels()
+    assert not np.allclose(after["memory_kernel"], before["memory_kernel"])
+    # (freeze_params writes every value back, through float32)
+    assert np.allclose(b.cells[0].output_conn.transform.init, 0.0025, rtol=1e-6)

@@ -232,7 +232,7 @@ class LMUCell(nengo.Network):
                 label="hidden",
                 **hidden_kwargs,
             )
-            nengo.Connection(
+            self.output_conn = nengo.Connection(
                 self.hidden.neurons, self.output, transform=scale, synapse=None
             )
             c = self.trainable_connections = {}
