@@ -1,29 +1,45 @@
-"""Run Legendre memories on Loihi (``nengo_loihi``): configuration and checks.
+"""Run Legendre memories on Loihi (``nengo_loihi``): settings, checks, builds.
 
 Import this module only for Loihi: it imports ``nengo_loihi``, which the rest
 of the package never does. Nothing here changes nengo's global defaults (no
-``nengo_loihi.set_defaults()``) or patches any library; every choice lives in
-the memory's own config, where the user's explicit settings still win.
+``nengo_loihi.set_defaults()``), patches a library, or rewrites a network:
+the memory is the ordinary ``"single"`` structure (one population with a
+direct recurrent connection), given Loihi-friendly settings through its
+constructor, and `configure_for_loihi` only adds nengo-loihi's own
+configuration (block shapes) to the model's config.
 
 Usage::
 
-    import nengo_loihi
-    from nengo_lmu.loihi import configure_for_loihi
+    import nengo
+    from nengo_lmu import LegendreMemory
+    from nengo_lmu.loihi import build_loihi, configure_for_loihi, loihi_memory_kwargs
 
     with nengo.Network(seed=0) as model:
-        ...  # unchanged, including LegendreMemory(...)
-    configure_for_loihi(model)  # optional, explicit
-    with nengo_loihi.Simulator(model, target="sim") as sim:
+        memory = LegendreMemory(0.1, 3, 384, synapse=0.01, **loihi_memory_kwargs())
+        ...
+    configure_for_loihi(model)  # block shapes over 1024 neurons; checks
+    with build_loihi(model, target="sim") as sim:
         sim.run(1.0)
 """
 
 import math
+import traceback
+import warnings
 
 import nengo
 import nengo_loihi
 from nengo.exceptions import BuildError, ValidationError
 
-from nengo_lmu.networks.legendre_memory import LegendreMemory
+from nengo_lmu.networks.legendre_memory import LegendreMemory, loihi_memory_kwargs
+
+__all__ = [
+    "LoihiMappingError",
+    "build_loihi",
+    "check_loihi",
+    "configure_for_loihi",
+    "loihi_memory_kwargs",
+    "resources",
+]
 
 #: Neurons that nengo-loihi can put on the chip.
 ON_CHIP_NEURONS = (
@@ -38,143 +54,64 @@ MAX_COMPARTMENTS = 1024
 #: Input axons per Loihi core.
 MAX_IN_AXONS = 4096
 
-#: nengo-loihi's ``Model.decode_tau``: the on-chip filter of host input.
-DECODE_TAU = 0.005
-
 
 class LoihiMappingError(BuildError):
     """A network cannot be mapped onto Loihi; the message says what to change."""
 
 
-def loihi_ensemble_defaults(
-    max_rates=(200, 300), intercepts=(-1.0, 0.5), tau_ref=0.001
-):
-    """Ensemble settings suited to Loihi, for a memory's config.
+def configure_for_loihi(network, check=True):
+    """Add nengo-loihi's configuration for the memories in ``network``.
 
-    Loihi neurons fire at integer periods (``1 / rate`` in steps), so high rates
-    are coarsely quantised: at ``dt = 1 ms`` 250 Hz is a period of 4 steps,
-    333 Hz of 3. Voltages start at zero on the chip; the same is asked of
-    `nengo.Simulator` so both start alike.
-    """
-    return dict(
-        neuron_type=nengo.LIF(
-            tau_ref=tau_ref, initial_state={"voltage": nengo.dists.Choice([0])}
-        ),
-        max_rates=nengo.dists.Uniform(*max_rates),
-        intercepts=nengo.dists.Uniform(*intercepts),
-    )
-
-
-def compensated_input_synapse(tau, decode_tau=DECODE_TAU):
-    """Host synapse that, followed by nengo-loihi's on-chip ``decode_tau``, is ``tau``.
-
-    nengo-loihi filters host input twice: by the connection's synapse on the
-    host and by a ``decode_tau`` lowpass on the chip (nengo-loihi #115).
-    ``(decode_tau s + 1) / (tau s + 1)`` on the host cancels the second filter,
-    so the input reaches the neurons through ``Lowpass(tau)`` alone, as the
-    principle-3 mapping assumes, without changing ``Model.decode_tau``.
-    """
-    return nengo.LinearFilter([decode_tau, 1.0], [tau, 1.0])
-
-
-def configure_for_loihi(
-    network,
-    max_rates=(200, 300),
-    intercepts=(-1.0, 0.5),
-    tau_ref=0.001,
-    reg=None,
-    decode_tau=None,
-    check=True,
-):
-    """Make every `.LegendreMemory` in ``network`` mappable onto Loihi.
-
-    Each memory (``network`` itself or any memory inside it) is rebuilt with
-    the Loihi structure: its ensembles connect to each other directly with a
-    weight solver (neuron-to-neuron weights, no decode neurons in the loop;
-    nengo-loihi #230 forbids weight solvers through passthrough nodes), its
-    input synapse compensates the on-chip ``decode_tau`` filter
-    (`compensated_input_synapse`), populations over 1024 neurons get a
-    ``block_shape`` that splits them evenly over cores (in ``network``'s
-    config, the only one nengo-loihi reads for it: pass the top-level
-    model), and its ensembles get
-    Loihi-friendly defaults (`loihi_ensemble_defaults`) in the memory's own
-    config. Keyword arguments given to `.LegendreMemory` (``max_rates``,
-    ``neuron_type``, ...) override those defaults. Ports and whatever is
-    connected to them (``input``, ``state``, ``output``, outputs added by
-    ``add_output``) are kept. nengo's global defaults are not touched.
-
-    Call it once, after building the network and before the simulator. The
-    configured network also runs in `nengo.Simulator` (same maths, slower).
+    Populations of more than 1024 neurons get a ``block_shape`` that splits
+    them evenly over cores, in ``network``'s config (the only one
+    nengo-loihi reads for it: pass the top-level model). Nothing else is
+    changed: the Loihi-friendly neuron settings are constructor arguments
+    (`loihi_memory_kwargs`), and nengo's global defaults are not touched.
 
     Parameters
     ----------
     network : nengo.Network
-        A model containing memories, or a memory.
-    max_rates, intercepts : (low, high)
-        Uniform ranges of the default firing rates (Hz) and intercepts.
-    tau_ref : float
-        Refractory period of the default LIF neurons, in seconds.
-    reg : float, optional
-        Regularisation of the weight solver; default: the memory's own solver's
-        (``LstsqL2(reg=0.003)`` unless given).
-    decode_tau : float, optional
-        If given, the ``decode_tau`` of the nengo-loihi model that will run the
-        network (nengo-loihi's default is 5 ms), and the input synapse is
-        compensated for it (`compensated_input_synapse`). Off by default:
-        measured on L1 (``bench/bench_loihi.py``) the compensation made
-        ``simreal`` slightly worse (0.167 vs 0.152), the on-chip input path
-        evidently not being a clean extra lowpass.
+        The top-level model (a memory or a network containing memories).
     check : bool
-        Run `check_loihi` on each memory afterwards.
+        Run `check_loihi` on ``network`` afterwards.
 
     Returns
     -------
     list of LegendreMemory
-        The memories configured.
+        The memories found.
     """
     memories = [
         net
         for net in [network] + list(network.all_networks)
         if isinstance(net, LegendreMemory)
     ]
+    nengo_loihi.add_params(network)
     for memory in memories:
-        old = memory.config[nengo.Connection].solver
-        r = getattr(old, "reg", 0.003) if reg is None else reg
-        solver = nengo.solvers.LstsqL2(reg=r, weights=True)
-        defaults = loihi_ensemble_defaults(max_rates, intercepts, tau_ref)
-        tau = memory.synapse.tau
-        memory._rebuild(
-            defaults,
-            solver,
-            (
-                memory.synapse
-                if decode_tau is None
-                else compensated_input_synapse(tau, decode_tau)
-            ),
-            loihi=dict(decode_tau=decode_tau, reg=r, **defaults),
-        )
-        # nengo-loihi reads block shapes from the top-level network's config
-        nengo_loihi.add_params(network)
         for ens in memory.state_ensembles:
-            if ens.n_neurons > MAX_COMPARTMENTS:
+            if ens.n_neurons > MAX_COMPARTMENTS and (
+                network.config[ens].block_shape is None
+            ):
                 blocks = math.ceil(ens.n_neurons / MAX_COMPARTMENTS)
                 per_block = math.ceil(ens.n_neurons / blocks)
                 network.config[ens].block_shape = nengo_loihi.BlockShape(
                     (per_block,), (ens.n_neurons,)
                 )
-        if check:
-            check_loihi(memory)
+    if check:
+        check_loihi(network)
     return memories
 
 
-def check_loihi(network):
+def check_loihi(network, dt=0.001):
     """Check the Loihi constraints that can be seen before building.
 
     Raises `LoihiMappingError` naming the constraint and what to change for:
     rate or direct neurons on the chip, synapses other than ``Lowpass`` (or
     ``None``) between on-chip objects, and more than 4096 neuron-to-neuron
     inputs into one core. (nengo-loihi 1.1 splits populations over 1024
-    neurons by itself when no ``block_shape`` is given.)
+    neurons by itself when no ``block_shape`` is given.) Warns, without
+    failing, about what maps but loses accuracy: a memory whose recurrent
+    connection is decoded (nengo-loihi puts decode neurons and a 5 ms filter
+    in the loop) and LIF rates above what Loihi can fire at ``dt``.
     Quantisation limits (weight exponents) show only when building: see
     `build_loihi`.
     """
@@ -190,6 +127,7 @@ def check_loihi(network):
     for ens in network.all_ensembles:
         if not chip(ens):
             continue
+        _check_rates(ens, dt)
         if not isinstance(ens.neuron_type, ON_CHIP_NEURONS):
             raise LoihiMappingError(
                 f"{ens}: neuron type {ens.neuron_type} cannot run on Loihi, which "
@@ -198,6 +136,19 @@ def check_loihi(network):
                 "(e.g. LegendreMemory(..., neuron_type=nengo.LIF())), or mark the "
                 "ensemble off chip with nengo_loihi.add_params(net) and "
                 "net.config[ens].on_chip = False"
+            )
+    memories = [network] if isinstance(network, LegendreMemory) else []
+    for memory in memories + [
+        n for n in network.all_networks if isinstance(n, LegendreMemory)
+    ]:
+        conn = getattr(memory, "recurrent_connection", None)
+        if conn is None or not conn.solver.weights:
+            warnings.warn(
+                f"{memory}: its recurrent connection is decoded (or runs through "
+                "passthrough nodes), so nengo-loihi puts decode neurons and a 5 ms "
+                "filter in the loop (less accurate); build it with "
+                "structure='single' and a weight solver, e.g. "
+                "LegendreMemory(..., **loihi_memory_kwargs())"
             )
     axons = {}
     for conn in network.all_connections:
@@ -223,8 +174,8 @@ def check_loihi(network):
         ):
             axons[post_ens] = axons.get(post_ens, 0) + pre.n_neurons
     for ens, n in axons.items():
-        blocks = math.ceil(ens.n_neurons / MAX_COMPARTMENTS)
-        if n > MAX_IN_AXONS * blocks:
+        # dense weights: every core of ``ens`` hears every presynaptic neuron
+        if n > MAX_IN_AXONS:
             raise LoihiMappingError(
                 f"{ens}: receives {n} neuron-to-neuron inputs, more than the "
                 f"{MAX_IN_AXONS} input axons of a Loihi core; use fewer neurons "
@@ -233,13 +184,30 @@ def check_loihi(network):
             )
 
 
+def _check_rates(ens, dt):
+    neuron = ens.neuron_type
+    high = getattr(ens.max_rates, "high", None)
+    if not isinstance(neuron, nengo.LIF) or high is None:
+        return
+    # a spike needs at least one step to charge, then tau_ref / dt refractory
+    limit = 1.0 / (dt * (round(neuron.tau_ref / dt) + 1))
+    if high > limit:
+        warnings.warn(
+            f"{ens}: max_rates up to {high:g} Hz, but a LIF neuron with "
+            f"tau_ref={neuron.tau_ref:g} s fires at most {limit:g} Hz on Loihi at "
+            f"dt={dt:g} s; the rates will be clipped and quantised (use lower "
+            "max_rates, e.g. loihi_memory_kwargs())"
+        )
+
+
 _ADVICE = {
     "weight exponent": (
         "a weight is too large for Loihi's 8-bit weights with a per-block exponent "
         "(-7..7): lower the firing rates (max_rates), widen the intercepts, use a "
         "longer synapse (for a LegendreMemory, a larger synapse or a smaller "
-        "theta * scale, e.g. fewer scale_sigmas), or configure_for_loihi(model) "
-        "so the memory uses Loihi-friendly rates and weight solvers"
+        "theta * scale, e.g. fewer scale_sigmas), or build the memory with "
+        "LegendreMemory(..., **loihi_memory_kwargs()) (Loihi-friendly rates and a "
+        "weight solver)"
     ),
     "bias scaling": (
         "a bias is too large for Loihi's 12-bit bias mantissa: lower max_rates or "
@@ -273,11 +241,39 @@ def build_loihi(network, dt=0.001, target="sim", **kwargs):
     Runs `check_loihi` first; a `~nengo.exceptions.BuildError` or
     ``NotImplementedError`` raised by nengo-loihi for a known constraint is
     re-raised as `LoihiMappingError` naming the constraint and what to change.
+
+    Passthrough nodes are kept on the host (``remove_passthrough=False``)
+    unless ``kwargs`` say otherwise: the memory's recurrent loop does not pass
+    through them, and nengo-loihi 1.1's passthrough removal drops a probed
+    passthrough node that has no outgoing connection (a probe on
+    ``memory.output`` would read zeros).
+
+    Parameters
+    ----------
+    network : nengo.Network
+    dt : float
+        Time step, in seconds.
+    target : {"sim", "simreal", "loihi"}
+        ``"sim"``: the integer emulator; ``"simreal"``: the same in floating
+        point; ``"loihi"``: the chip.
+    **kwargs
+        Passed to `nengo_loihi.Simulator`.
     """
-    check_loihi(network)
+    check_loihi(network, dt=dt)
     kwargs.setdefault("progress_bar", False)
+    kwargs.setdefault("remove_passthrough", False)
     try:
         return nengo_loihi.Simulator(network, dt=dt, target=target, **kwargs)
+    except AssertionError as e:
+        # nengo-loihi 1.1 asserts (no message) when a block's largest weight
+        # leaves its voltage threshold no mantissa bits
+        if "discretize" not in "".join(traceback.format_tb(e.__traceback__)):
+            raise
+        raise LoihiMappingError(
+            "a weight is too large for Loihi's discretisation: the voltage "
+            "threshold, scaled with the block's largest weight (8-bit weights with "
+            f"a per-block exponent), rounds to zero; {_ADVICE['weight exponent']}"
+        ) from e
     except (BuildError, NotImplementedError, ValidationError) as e:
         for key, advice in _ADVICE.items():
             if key in str(e):

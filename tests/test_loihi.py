@@ -17,6 +17,7 @@ from nengo_lmu.loihi import (  # noqa: E402
     build_loihi,
     check_loihi,
     configure_for_loihi,
+    loihi_memory_kwargs,
     resources,
 )
 
@@ -34,7 +35,9 @@ def global_defaults():
     return out
 
 
-def small_model(seed=0, **kwargs):
+def small_model(seed=0, loihi=True, **kwargs):
+    if loihi:
+        kwargs = {**loihi_memory_kwargs(), **kwargs}
     with nengo.Network(seed=seed) as model:
         stim = nengo.Node(nengo.processes.WhiteSignal(1, high=3, rms=0.3, seed=seed))
         model.mem = LegendreMemory(
@@ -59,55 +62,84 @@ def test_l1_emulator(target, bound, seed):
     r = delay_task(
         duration=3,
         seed=seed,
-        simulator=functools.partial(nengo_loihi.Simulator, target=target),
+        simulator=functools.partial(build_loihi, target=target),
         configure=configure_for_loihi,
         **L1,
+        **loihi_memory_kwargs(),
     )
     assert r.nrmse_ideal_delay < 0.01
     assert r.nrmse_delay < bound, f"{target}: NRMSE {r.nrmse_delay:.4f} >= {bound}"
 
 
-def test_unconfigured_memory_gives_clear_error():
-    """The passthrough ("array") structure cannot map; build_loihi says why."""
-    with pytest.raises(LoihiMappingError, match="weight exponent.*max_rates"):
-        build_loihi(small_model(structure="array"))
+def test_weight_too_large_gives_clear_error():
+    """nengo-loihi's bare AssertionError becomes an error that says what to do."""
+    with nengo.Network(seed=0) as model:
+        a = nengo.Ensemble(100, 1)
+        b = nengo.Ensemble(100, 1)
+        nengo.Connection(
+            a, b, transform=1e4, solver=nengo.solvers.LstsqL2(weights=True)
+        )
+    with pytest.raises(LoihiMappingError, match="weight is too large.*max_rates"):
+        build_loihi(model)
+
+
+def test_default_memory_warns():
+    """An unconfigured memory maps, with warnings that say what it costs."""
+    with pytest.warns(UserWarning) as record:
+        check_loihi(small_model(loihi=False))
+    text = " ".join(str(w.message) for w in record)
+    assert "decode neurons" in text and "fires at most 500 Hz" in text
+
+
+def test_weight_solver_needs_single_structure():
+    with pytest.raises(nengo.exceptions.ValidationError, match="structure='single'"):
+        small_model(structure="array")
 
 
 def test_configuration_leaves_global_defaults_alone():
     before = global_defaults()
     model = small_model()
     configure_for_loihi(model)
-    with nengo_loihi.Simulator(model, target="sim", progress_bar=False) as sim:
+    with build_loihi(model, target="sim") as sim:
         sim.run_steps(10)
     assert global_defaults() == before
-    # the choices live in the memory's own config
-    assert model.mem.config[nengo.Ensemble].max_rates.low == 200
     assert "max_rates" not in model.config[nengo.Ensemble]
 
 
+def test_no_objects_rewritten():
+    """configure_for_loihi adds config only: the memory's objects are untouched."""
+    model = small_model()
+    mem = model.mem
+    before = (list(mem.all_objects), [type(n.output) for n in mem.all_nodes])
+    configure_for_loihi(model)
+    assert (list(mem.all_objects), [type(n.output) for n in mem.all_nodes]) == before
+    assert all(n.output is None for n in mem.all_nodes)  # passthrough ports
+    assert mem.recurrent_connection.solver.weights
+
+
 def test_user_settings_win_and_ports_survive():
-    """Constructor ens_kwargs override the Loihi defaults; outputs stay wired."""
+    """Explicit kwargs override the Loihi ones; every port reads on the emulator."""
     model = small_model(max_rates=nengo.dists.Uniform(150, 160))
     with model:
         window = model.mem.add_output([0.05])
-        p_window = nengo.Probe(window, synapse=0.01)
-        p_decoded = nengo.Probe(model.mem.decoded, synapse=0.01)
+        probes = [
+            nengo.Probe(obj, synapse=0.01)
+            for obj in (window, model.mem.output, model.mem.decoded, model.mem.drive)
+        ]
     configure_for_loihi(model)
     assert all(e.max_rates.low == 150 for e in model.mem.state_ensembles)
-    assert len(model.mem.all_ensembles) == 3
-    with nengo_loihi.Simulator(model, target="simreal", progress_bar=False) as sim:
+    with build_loihi(model, target="simreal") as sim:
         sim.run(0.5)
-    # nengo-loihi would read zeros from probed passthrough leaves; not here
-    assert np.max(np.abs(sim.data[p_window][200:])) > 0.05
-    assert np.max(np.abs(sim.data[p_decoded][200:])) > 0.05
+    for p in probes:
+        assert np.max(np.abs(sim.data[p][200:])) > 0.05, p
 
 
 def test_large_populations_get_block_shapes():
     with nengo.Network() as model:
-        mem = LegendreMemory(0.1, 2, 2600, synapse=0.01)
+        mem = LegendreMemory(0.1, 2, 2600, synapse=0.01, **loihi_memory_kwargs())
     configure_for_loihi(model)
     shape = model.config[mem.state_ensembles[0]].block_shape
-    assert shape.block_size <= 1024 and shape.n_splits == 2
+    assert shape.block_size <= 1024 and shape.n_splits == 3
 
 
 @pytest.mark.parametrize(
@@ -123,9 +155,9 @@ def test_unsupported_neurons(kwargs, match):
 
 
 def test_too_many_axons():
-    """Order 12 with 5000 neurons: each population hears 5000 > 4096 axons."""
+    """5000 neurons with recurrent weights: each core hears 5000 > 4096 axons."""
     with nengo.Network() as model:
-        LegendreMemory(0.1, 12, 5000, synapse=0.01)
+        LegendreMemory(0.1, 12, 5000, synapse=0.01, **loihi_memory_kwargs())
     with pytest.raises(LoihiMappingError, match="4096 input axons.*fewer neurons"):
         configure_for_loihi(model)
 
@@ -142,7 +174,7 @@ def test_unsupported_synapse():
 def test_resources():
     model = small_model()
     configure_for_loihi(model)
-    with nengo_loihi.Simulator(model, target="sim", progress_bar=False) as sim:
+    with build_loihi(model, target="sim") as sim:
         r = resources(sim)
     assert r["compartments"] >= 384 and r["cores"] >= 3
     assert 0 < r["max_synapse_fraction"] < 1

@@ -28,6 +28,58 @@ DEFAULT_ENSEMBLE = dict(
 )
 
 
+def loihi_memory_kwargs(
+    max_rates=(200, 300), intercepts=(-1.0, 0.5), tau_ref=0.001, reg=0.003
+):
+    """Keyword arguments that make a `.LegendreMemory` suited to Loihi.
+
+    Pass them to the constructor (``LegendreMemory(..., **loihi_memory_kwargs())``);
+    keys given explicitly after them win. Firing rates and intercepts are
+    sampled when an ensemble is created, so they cannot be changed by a later
+    configuration step. The same network runs unchanged on `nengo.Simulator`
+    and ``nengo_dl.Simulator``. Defined here, without importing
+    ``nengo_loihi``, so that a model can be built for Loihi anywhere; also
+    available as ``nengo_lmu.loihi.loihi_memory_kwargs``.
+
+    Parameters
+    ----------
+    max_rates, intercepts : (low, high)
+        Uniform ranges of the firing rates (Hz) and intercepts. Loihi neurons
+        fire at integer periods (``1 / rate`` in steps; at ``dt = 1 ms`` and
+        ``tau_ref = 1 ms`` the rates possible are 500, 333, 250, 200, ... Hz),
+        so the tuning curves are staircases that get coarser as rates grow.
+    tau_ref : float
+        Refractory period of the LIF neurons, in seconds.
+    reg : float
+        Regularisation of the memory's solver, relative to the largest
+        activity.
+
+    Returns
+    -------
+    dict
+        ``solver``: ``LstsqL2(reg, weights=True)``, so that the recurrent
+        connection is neuron-to-neuron (no decode neurons and ``decode_tau``
+        filter in the loop); ``neuron_type``: LIF with zero initial voltages
+        (as on the chip); ``max_rates``; ``intercepts``.
+    """
+    for name, pair in (("max_rates", max_rates), ("intercepts", intercepts)):
+        if len(pair) != 2 or not pair[0] <= pair[1]:
+            raise ValidationError(
+                f"must be a (low, high) pair with low <= high (got {pair!r})",
+                attr=name,
+            )
+    if not max_rates[0] > 0:
+        raise ValidationError(f"must be > 0 (got {max_rates!r})", attr="max_rates")
+    return dict(
+        solver=nengo.solvers.LstsqL2(reg=reg, weights=True),
+        neuron_type=nengo.LIF(
+            tau_ref=tau_ref, initial_state={"voltage": nengo.dists.Choice([0])}
+        ),
+        max_rates=nengo.dists.Uniform(*max_rates),
+        intercepts=nengo.dists.Uniform(*intercepts),
+    )
+
+
 class AxisSolver(nengo.solvers.Solver):
     """Decoders for a population whose neurons are each tuned to one axis.
 
@@ -41,15 +93,28 @@ class AxisSolver(nengo.solvers.Solver):
     sizes : (D,) array_like of int
         Neurons per axis, in order.
     solver : nengo.solvers.Solver
-        Solver of each block (decoders, not weights).
+        Solver of each block. It is called for decoders only (its own
+        ``weights`` flag is ignored here), so it must be compositional.
+    weights : bool
+        If True, the connection gets full neuron-to-neuron weights: the
+        builder composes these decoders with the connection's transform and
+        the post population's encoders (possible because the solver is
+        compositional). Only for connections into an ensemble.
     """
 
     compositional = True
     sizes = NdarrayParam("sizes", shape=("*",))
     solver = nengo.solvers.SolverParam("solver")
 
-    def __init__(self, sizes, solver=nengo.solvers.LstsqL2(reg=0.003)):
-        super().__init__(weights=False)
+    def __init__(self, sizes, solver=nengo.solvers.LstsqL2(reg=0.003), weights=False):
+        super().__init__(weights=weights)
+        if not getattr(solver, "compositional", True):
+            raise ValidationError(
+                f"must be compositional (got {solver!r}): the axis solver asks it "
+                "for decoders of one axis at a time",
+                attr="solver",
+                obj=self,
+            )
         self.sizes = np.asarray(sizes, dtype=int)
         self.solver = solver
 
@@ -147,7 +212,12 @@ class LegendreMemory(nengo.Network):
         fast ones, see ``bench/``).
     solver : nengo.solvers.Solver, optional
         Decoder solver of the memory's connections (default
-        ``LstsqL2(reg=0.003)``, measured best in ``bench/``).
+        ``LstsqL2(reg=0.003)``, measured best in ``bench/``). With
+        ``weights=True`` (``structure="single"`` only) the recurrent
+        connection gets neuron-to-neuron weights instead of decoders (the
+        readouts into the ports stay decoded). On nengo-loihi this keeps
+        decode neurons and their extra filter out of the loop; on the other
+        simulators it computes the same thing with an ``n x n`` matrix.
     label : str, optional
     seed : int, optional
     add_to_container : bool, optional
@@ -155,6 +225,8 @@ class LegendreMemory(nengo.Network):
         Passed to every ensemble (e.g. ``neuron_type``, ``max_rates``,
         ``intercepts``); defaults are LIF with ``tau_ref=1 ms`` firing at
         400-800 Hz. ``nengo.Direct()`` gives the exact (non-neural) system.
+        For Loihi, `nengo_lmu.loihi.loihi_memory_kwargs` gives the solver
+        and ensemble settings to pass here.
 
     Attributes
     ----------
@@ -178,6 +250,10 @@ class LegendreMemory(nengo.Network):
         The ideal system.
     realization : (D, D) ndarray
         ``T`` with ``state = T @ represented values``.
+    solver : nengo.solvers.Solver
+        The memory's solver (see ``solver`` above).
+    recurrent_connection : nengo.Connection
+        The population's connection to itself (``structure="single"`` only).
     recurrent_transform, input_transform : ndarray
         The mapped (and scaled) transforms, shapes ``(D, D)`` and
         ``(D, memory_d)`` with ``D = memory_d * order``.
@@ -262,13 +338,27 @@ class LegendreMemory(nengo.Network):
 
         self.config[nengo.Ensemble].update(DEFAULT_ENSEMBLE)
         self.config[nengo.Ensemble].update(ens_kwargs)
-        self.config[nengo.Connection].solver = (
-            nengo.solvers.LstsqL2(reg=0.003) if solver is None else solver
-        )
-        self._ens_kwargs = dict(ens_kwargs)
+        solver = nengo.solvers.LstsqL2(reg=0.003) if solver is None else solver
+        if not isinstance(solver, nengo.solvers.Solver):
+            raise ValidationError(
+                f"must be a nengo.solvers.Solver (got {solver!r})",
+                attr="solver",
+                obj=self,
+            )
+        if solver.weights and structure != "single":
+            raise ValidationError(
+                f"a weight solver ({solver!r}) needs structure='single': the "
+                f"{structure!r} structure's ensembles connect through passthrough "
+                "nodes, where only decoders can be used",
+                attr="solver",
+                obj=self,
+            )
+        self.solver = solver
+        if not solver.weights:
+            # a weight solver in the config would reach the port connections,
+            # where nengo warns that it has no effect
+            self.config[nengo.Connection].solver = solver
         self.structure = structure
-        self._internal = []
-        self.loihi = None  # set by nengo_lmu.loihi.configure_for_loihi
         with self:
             self.input = nengo.Node(size_in=memory_d, label="input")
             self.state = nengo.Node(size_in=D, label="state")
@@ -284,13 +374,9 @@ class LegendreMemory(nengo.Network):
             else:
                 self._build_passthrough()
 
-    def _add(self, obj):
-        self._internal.append(obj)
-        return obj
-
     def _make_ensembles(self):
         self.state_ensembles = [
-            self._add(nengo.Ensemble(int(n), 1, label=f"m[{i}]"))
+            nengo.Ensemble(int(n), 1, label=f"m[{i}]")
             for i, n in enumerate(self._sizes)
         ]
 
@@ -314,36 +400,32 @@ class LegendreMemory(nengo.Network):
         for i, n in enumerate(self._sizes):
             encoders[start : start + n, i] = np.where(np.arange(n) % 2, -1.0, 1.0)
             start += n
-        ens = self._add(
-            nengo.Ensemble(
-                len(encoders),
-                D,
-                encoders=encoders,
-                eval_points=nengo.dists.Uniform(-1, 1),
-                n_eval_points=max(1000, 100 * D),
-                label="m",
-            )
+        ens = nengo.Ensemble(
+            len(encoders),
+            D,
+            encoders=encoders,
+            eval_points=nengo.dists.Uniform(-1, 1),
+            n_eval_points=max(1000, 100 * D),
+            label="m",
         )
         self.state_ensembles = [ens]
-        axis = AxisSolver(self._sizes, self.config[nengo.Connection].solver)
+        solver = self.solver
+        axis = AxisSolver(self._sizes, solver)
         W, V = self.recurrent_transform, self.input_transform
-        self.recurrent_connection = self._add(
-            nengo.Connection(ens, ens, transform=W, synapse=synapse, solver=axis)
+        # a weight solver makes the loop neuron-to-neuron; readouts stay decoded
+        self.recurrent_connection = nengo.Connection(
+            ens,
+            ens,
+            transform=W,
+            synapse=synapse,
+            solver=AxisSolver(self._sizes, solver, weights=solver.weights),
         )
-        self._add(nengo.Connection(self.input, ens, transform=V, synapse=synapse))
+        nengo.Connection(self.input, ens, transform=V, synapse=synapse)
         # `state` = T * (the ensemble's input): the same decoded signals
         # through the same synapse, mapped to the Legendre basis
-        self._add(
-            nengo.Connection(
-                ens, self.state, transform=T @ W, synapse=synapse, solver=axis
-            )
-        )
-        self._add(
-            nengo.Connection(self.input, self.state, transform=T @ V, synapse=synapse)
-        )
-        self._add(
-            nengo.Connection(ens, self.decoded, transform=T, synapse=None, solver=axis)
-        )
+        nengo.Connection(ens, self.state, transform=T @ W, synapse=synapse, solver=axis)
+        nengo.Connection(self.input, self.state, transform=T @ V, synapse=synapse)
+        nengo.Connection(ens, self.decoded, transform=T, synapse=None, solver=axis)
         self._add_drive_from_state()
         self._add_output()
 
@@ -357,12 +439,8 @@ class LegendreMemory(nengo.Network):
         T = self.realization
         self._make_ensembles()
         for i, ens in enumerate(self.state_ensembles):
-            self._add(nengo.Connection(self.drive[i], ens, synapse=None))
-            self._add(
-                nengo.Connection(
-                    ens, self.decoded, transform=T[:, i : i + 1], synapse=None
-                )
-            )
+            nengo.Connection(self.drive[i], ens, synapse=None)
+            nengo.Connection(ens, self.decoded, transform=T[:, i : i + 1], synapse=None)
         self._add_feedback()
         self._add_readouts()
 
@@ -370,129 +448,40 @@ class LegendreMemory(nengo.Network):
         Ti = np.linalg.inv(self.realization)
         synapse = self.spec.synapse
         # recurrent: drive = (T^-1 AH T)(T^-1 m), from `decoded` = m
-        self._add(
-            nengo.Connection(
-                self.decoded,
-                self.drive,
-                transform=self.recurrent_transform @ Ti,
-                synapse=synapse,
-            )
+        nengo.Connection(
+            self.decoded,
+            self.drive,
+            transform=self.recurrent_transform @ Ti,
+            synapse=synapse,
         )
-        self._add(
-            nengo.Connection(
-                self.input, self.drive, transform=self.input_transform, synapse=synapse
-            )
+        nengo.Connection(
+            self.input, self.drive, transform=self.input_transform, synapse=synapse
         )
 
     def _add_readouts(self):
         # Read the memory where it is least noisy: the ensembles' input,
         # i.e. the decoded spikes already filtered by the synapse.
-        self._add(
-            nengo.Connection(
-                self.drive, self.state, transform=self.realization, synapse=None
-            )
+        nengo.Connection(
+            self.drive, self.state, transform=self.realization, synapse=None
         )
         self._add_output()
 
     def _add_drive_from_state(self):
         # structures that sum `state` directly expose `drive` = T^-1 state
-        self._add(
-            nengo.Connection(
-                self.state,
-                self.drive,
-                transform=np.linalg.inv(self.realization),
-                synapse=None,
-            )
+        nengo.Connection(
+            self.state,
+            self.drive,
+            transform=np.linalg.inv(self.realization),
+            synapse=None,
         )
 
     def _add_output(self):
-        self._add(
-            nengo.Connection(
-                self.state,
-                self.output,
-                transform=self.readout(self.delay.theta),
-                synapse=None,
-            )
+        nengo.Connection(
+            self.state,
+            self.output,
+            transform=self.readout(self.delay.theta),
+            synapse=None,
         )
-
-    def _build_direct(self, input_synapse, weight_solver):
-        """Loihi structure: ensembles connect to each other directly.
-
-        Every nonzero entry ``W[j, i]`` of the recurrent transform is one
-        connection ``m[i] -> m[j]``, so that a weight solver (set in this
-        network's config) gives neuron-to-neuron weights without decode
-        neurons. ``drive``, ``decoded`` and ``state`` keep their meaning;
-        ``state`` is summed from the ensembles (through ``synapse``) and the
-        input, which nengo-loihi computes on the host.
-        """
-        T = self.realization
-        W = self.recurrent_transform
-        AHT = T @ W  # state = AH T x_f + BH u_f
-        BH = T @ self.input_transform
-        synapse = self.spec.synapse
-        self._make_ensembles()
-        for j, post in enumerate(self.state_ensembles):
-            for i, pre in enumerate(self.state_ensembles):
-                if W[j, i] != 0:
-                    self._add(
-                        nengo.Connection(
-                            pre,
-                            post,
-                            transform=W[j, i],
-                            synapse=synapse,
-                            solver=weight_solver,
-                        )
-                    )
-            self._add(
-                nengo.Connection(
-                    self.input,
-                    post,
-                    transform=self.input_transform[j : j + 1],
-                    synapse=input_synapse,
-                )
-            )
-        for i, ens in enumerate(self.state_ensembles):
-            self._add(
-                nengo.Connection(
-                    ens, self.decoded, transform=T[:, i : i + 1], synapse=None
-                )
-            )
-            self._add(
-                nengo.Connection(
-                    ens, self.state, transform=AHT[:, i : i + 1], synapse=synapse
-                )
-            )
-        self._add(
-            nengo.Connection(self.input, self.state, transform=BH, synapse=synapse)
-        )
-        self._add_drive_from_state()
-        self._add_output()
-
-    def _rebuild(self, ensemble_defaults, weight_solver, input_synapse, loihi):
-        """Replace the ensembles and internal connections by the direct structure.
-
-        The ports (``input``, ``state``, ``output``, ``drive``, ``decoded``)
-        and anything the user attached to them are kept. Settings go into
-        this network's own config: ``ensemble_defaults`` first, then the
-        ``ens_kwargs`` the user gave the constructor (which win).
-        ``weight_solver`` is used on the recurrent connections; the readouts
-        keep the memory's decoder solver.
-        """
-        for obj in self._internal:
-            for objs in (self.ensembles, self.connections):
-                if obj in objs:
-                    objs.remove(obj)
-        self._internal = []
-        self.config[nengo.Ensemble].update(ensemble_defaults)
-        self.config[nengo.Ensemble].update(self._ens_kwargs)
-        self.loihi = loihi
-        # nengo-loihi removes passthrough nodes, and drops a probed one that
-        # has no outgoing connection (its probe then reads zeros); identity
-        # functions make the ports ordinary host nodes instead.
-        for node in (self.input, self.state, self.output, self.drive, self.decoded):
-            node.output = _identity
-        with self:
-            self._build_direct(input_synapse, weight_solver)
 
     def _process_realization(self, Ad, Bd, process, realization):
         if not isinstance(process, nengo.Process):
@@ -651,10 +640,6 @@ class LegendreMemory(nengo.Network):
         CT = C @ self.realization
         nengo.Connection(ens, node, function=lambda xs: function(CT @ xs), synapse=None)
         return node
-
-
-def _identity(t, x):
-    return x
 
 
 def _check_int(value, attr, obj):
