@@ -113,54 +113,26 @@ class Built:
     p_filtered: nengo.Probe  # filtered by ``readout_synapse``, for spikes
 
 
-class LMUClassifier:
-    """A sequence classifier: one or more `.LMUCell` then a dense readout.
-
-    Parameters
-    ----------
-    input_d : int
-        Size of each sequence item.
-    n_items : int
-        Sequence length (items).
-    n_classes : int
-        Number of classes.
-    theta_items : float
-        Memory window in items (keras-lmu's ``theta``); converted to seconds
-        with ``item_duration``.
-    item_duration : float
-        Seconds per item.
-    readout_synapse : float
-        Lowpass (s) on the spiking readout; the logits are averaged over the
-        last ``readout_items`` items' worth of steps.
-    readout_items : float
-        How much of the end of the sequence (in items) the spiking readout
-        averages.
-    seed : int
-    layers : list of dict, optional
-        Stacked cells, input first: each dict holds `.LMUCell` arguments and
-        optionally its own ``theta_items``; each cell's input is the previous
-        cell's output. Without it, one cell is built from ``cell_kwargs``.
-    **cell_kwargs
-        Passed to `.LMUCell` (``memory_d``, ``order``, ``hidden_units``,
-        ``hidden_cell``, ``n_neurons``, neuron types, ...).
-    """
+class _LMUModel:
+    """What `LMUClassifier` and `LMURegressor` share: stacked cells, a dense
+    readout, input and state scaling, NengoDL training, spiking simulation,
+    exact save/load. See the subclasses for the parameters."""
 
     def __init__(
         self,
         input_d,
         n_items,
-        n_classes,
+        output_d,
         theta_items,
         item_duration=0.01,
         readout_synapse=0.01,
-        readout_items=1.0,
         seed=0,
         layers=None,
         **cell_kwargs,
     ):
         self.input_d = int(input_d)
         self.n_items = int(n_items)
-        self.n_classes = int(n_classes)
+        self.output_d = int(output_d)
         self.theta_items = float(theta_items)
         if not self.theta_items >= 1:
             raise ValidationError(
@@ -171,7 +143,6 @@ class LMUClassifier:
             )
         self.item_duration = float(item_duration)
         self.readout_synapse = readout_synapse
-        self.readout_items = float(readout_items)
         self.seed = seed
         if layers is None:
             layers = [cell_kwargs]
@@ -190,7 +161,8 @@ class LMUClassifier:
                     attr="theta_items",
                 )
         self.params = None  # trained kernels and readout
-        self.input_scale = None  # set by fit: inputs are multiplied by it
+        self.input_offset = 0.0  # set by fit: inputs are (x - offset) * scale
+        self.input_scale = None
         self.state_scale = None  # set by fit: the first memory's state scale
         self.history = {}
 
@@ -201,6 +173,8 @@ class LMUClassifier:
 
     def build(self, steps_per_item=1, params=None, rate=False, training=False):
         """Build the model at ``dt = item_duration / steps_per_item``.
+
+        Returns a `Built`; ``p_logits`` probes the (unfiltered) readout.
 
         ``rate=True`` replaces every spiking neuron type by its rate version;
         ``training=True`` leaves out the filtered (spiking) readout probe.
@@ -242,11 +216,11 @@ class LMUClassifier:
                 nengo.Connection(pre, cell.input, synapse=None)
                 cells.append(cell)
                 pre, pre_d = cell.output, cell.spec.hidden_units
-            readout = nengo.Node(size_in=self.n_classes, label="logits")
+            readout = nengo.Node(size_in=self.output_d, label="readout")
             if params is None:
-                limit = np.sqrt(6.0 / (pre_d + self.n_classes))
-                w = rng.uniform(-limit, limit, size=(self.n_classes, pre_d))
-                b = np.zeros((self.n_classes, 1))
+                limit = np.sqrt(6.0 / (pre_d + self.output_d))
+                w = rng.uniform(-limit, limit, size=(self.output_d, pre_d))
+                b = np.zeros((self.output_d, 1))
             else:
                 w, b = params["readout"], params["readout_bias"]
             readout_conn = nengo.Connection(pre, readout, transform=w, synapse=None)
@@ -300,9 +274,9 @@ class LMUClassifier:
             for cell in b.cells
             for shape in cell.kernel_shapes().values()
         )
-        return n + self.n_classes * (b.cells[-1].spec.hidden_units + 1)
+        return n + self.output_d * (b.cells[-1].spec.hidden_units + 1)
 
-    def _check_data(self, x, y=None):
+    def _check_x(self, x):
         x = np.asarray(x, dtype=float)
         if x.ndim == 2 and self.input_d == 1:
             x = x[:, :, None]
@@ -313,6 +287,287 @@ class LMUClassifier:
             )
         if not np.all(np.isfinite(x)):
             raise ValidationError("must be finite (got NaN or inf)", attr="x")
+        return x
+
+    def _scale_inputs(self, x):
+        return (x - self.input_offset) * self.input_scale
+
+    def _fit(
+        self,
+        x,
+        targets,
+        val,
+        loss,
+        metrics,
+        last_only,
+        epochs,
+        minibatch_size,
+        learning_rate,
+        lif_smoothing,
+        unroll_simulation,
+        verbose,
+    ):
+        """Train on checked ``x`` and per-sample ``targets`` (probe-shaped)."""
+        import nengo_dl
+        import tensorflow as tf
+
+        if self.input_scale is None:
+            # the memory represents |u| <= 1: bring 3 standard deviations there
+            self.input_offset = float(np.mean(x)) if self.center_inputs else 0.0
+            self.input_scale = 1.0 / (3 * float(np.std(x)) or 1.0)
+        x = self._scale_inputs(x)
+        memory_kwargs = self.layers[0].get("memory_kwargs", {})
+        if self.state_scale is None and not (
+            {"state_scale", "input_process"} & set(memory_kwargs)
+        ):
+            self.state_scale = self._data_state_scale(x)
+        n = (len(x) // minibatch_size) * minibatch_size
+        if n == 0:
+            raise ValidationError(
+                f"fewer samples ({len(x)}) than minibatch_size ({minibatch_size})",
+                attr="minibatch_size",
+            )
+        b = self.build(steps_per_item=1, training=True)
+        configure_trainable(b.model)
+        with b.model:
+            if unroll_simulation == len(x[0]) + self.lag:
+                # the whole sequence unrolled: no TensorFlow while loop
+                nengo_dl.configure_settings(use_loop=False)
+            if lif_smoothing is not None:
+                nengo_dl.configure_settings(lif_smoothing=lif_smoothing)
+            if last_only:
+                nengo_dl.configure_settings(keep_history=True)
+                b.model.config[b.p_logits].keep_history = False
+        # extra items at the end: each cell's hidden layer lags one step
+        data = {b.stim: self.pad(x[:n])}
+        val_data = None
+        if val is not None:
+            xv, tv = val
+            xv = self._scale_inputs(xv)
+            nv = (len(xv) // minibatch_size) * minibatch_size
+            val_data = ({b.stim: self.pad(xv[:nv])}, {b.p_logits: tv[:nv]})
+        with nengo_dl.Simulator(
+            b.model,
+            dt=self.item_duration,
+            minibatch_size=minibatch_size,
+            unroll_simulation=unroll_simulation,
+            seed=self.seed,
+            progress_bar=False,
+        ) as sim:
+            sim.compile(
+                optimizer=tf.optimizers.Adam(learning_rate),
+                loss={b.p_logits: loss},
+                metrics={b.p_logits: metrics},
+            )
+            timer = _EpochTimer()
+            hist = sim.fit(
+                data,
+                {b.p_logits: targets[:n]},
+                epochs=epochs,
+                validation_data=val_data,
+                verbose=verbose,
+                callbacks=[timer],
+            )
+            # only what was trained (the memories stay exact float64, and
+            # NengoDL cannot freeze Direct-mode memories)
+            sim.freeze_params(
+                [b.readout_conn, b.bias_conn]
+                + [cell.hidden for cell in b.cells]
+                + [c for cell in b.cells for c in cell.trainable_connections.values()]
+            )
+        self.params = self._read_params(b)
+        self.history = dict(hist.history)
+        self.history["epoch_seconds"] = timer.seconds
+        # the first epoch includes building the TensorFlow graph
+        steady = timer.seconds[1:] if len(timer.seconds) > 1 else timer.seconds
+        self.history["seconds_per_epoch"] = float(np.median(steady))
+        self.history["dropped"] = len(x) - n
+        return self.history
+
+    @staticmethod
+    def _read_params(b):
+        return dict(
+            cells=[cell.get_kernels() for cell in b.cells],
+            readout=_full_transform(
+                b.readout_conn.transform.init,
+                (b.readout_conn.size_out, b.readout_conn.size_mid),
+            ),
+            readout_bias=_full_transform(
+                b.bias_conn.transform.init, (b.bias_conn.size_out, 1)
+            ),
+        )
+
+    def _simulate(self, x, steps_per_item, spiking, simulator, minibatch_size):
+        """Run checked ``x``; the readout at every step, (n, steps, output_d).
+
+        Spiking runs return the probe filtered by ``readout_synapse``
+        (unfiltered when it is None), rate runs the unfiltered readout.
+        """
+        if self.params is None:
+            raise ValidationError(
+                "the model is not trained (call fit or load)", attr="params"
+            )
+        if simulator not in ("nengo_dl", "nengo"):
+            raise ValidationError(
+                f"must be 'nengo_dl' or 'nengo' (got {simulator!r})", attr="simulator"
+            )
+        x = self._scale_inputs(x)
+        dt = self.item_duration / steps_per_item
+        b = self.build(steps_per_item=steps_per_item, rate=not spiking)
+        xr = repeat_items(self.pad(x), steps_per_item)
+        probe = b.p_filtered if spiking and b.p_filtered is not None else b.p_logits
+        if simulator == "nengo":
+            return self._simulate_nengo(b, xr, dt, probe)
+
+        import nengo_dl
+
+        mb = min(minibatch_size, len(x))
+        n = int(np.ceil(len(x) / mb)) * mb
+        xp = np.concatenate([xr, np.repeat(xr[-1:], n - len(x), axis=0)])
+        with b.model:
+            nengo_dl.configure_settings(stateful=False)
+        with nengo_dl.Simulator(
+            b.model, dt=dt, minibatch_size=mb, seed=self.seed, progress_bar=False
+        ) as sim:
+            out = sim.predict({b.stim: xp}, verbose=0)[probe]
+        return out[: len(x)]
+
+    @staticmethod
+    def _simulate_nengo(b, xr, dt, probe):
+        current = {"x": xr[0]}
+        b.stim.output = lambda t: current["x"][
+            min(int(round(t / dt)) - 1, len(current["x"]) - 1)
+        ]
+        out = []
+        with nengo.Simulator(b.model, dt=dt, progress_bar=False) as sim:
+            for sample in xr:
+                current["x"] = sample
+                sim.reset()
+                sim.run_steps(len(sample))
+                out.append(np.array(sim.data[probe]))
+        return np.array(out)
+
+    def save(self, path):
+        """Save the trained parameters (exactly, float64) to an ``.npz`` file."""
+        if self.params is None:
+            raise ValidationError("nothing to save: not trained", attr="params")
+        arrays = {
+            f"cell{i}/{k}": v
+            for i, kernels in enumerate(self.params["cells"])
+            for k, v in kernels.items()
+        }
+        arrays["readout"] = self.params["readout"]
+        arrays["readout_bias"] = self.params["readout_bias"]
+        arrays["input_scale"] = np.array(self.input_scale)
+        arrays["input_offset"] = np.array(self.input_offset)
+        if self.state_scale is not None:
+            arrays["state_scale"] = self.state_scale
+        arrays.update(self._extra_arrays())
+        np.savez(path, **arrays)
+
+    def _extra_arrays(self):
+        return {}
+
+    def load(self, path):
+        """Load parameters saved by `save` into this (identically set-up) model."""
+        with np.load(path) as f:
+            params = dict(
+                cells=[
+                    {
+                        k.split("/", 1)[1]: f[k]
+                        for k in f.files
+                        if k.startswith(f"cell{i}/")
+                    }
+                    for i in range(len(self.layers))
+                ],
+                readout=f["readout"],
+                readout_bias=f["readout_bias"],
+            )
+            input_scale = float(f["input_scale"])
+            input_offset = float(f["input_offset"]) if "input_offset" in f else 0.0
+            state_scale = f["state_scale"] if "state_scale" in f.files else None
+            extra = {k: f[k] for k in self._extra_arrays() if k in f.files}
+        # building validates every shape against this model's set-up
+        self.state_scale = state_scale
+        self.build(params=params)
+        self.params = params
+        self.input_scale = input_scale
+        self.input_offset = input_offset
+        for k, v in extra.items():
+            setattr(self, k, float(v))
+        return self
+
+
+class LMUClassifier(_LMUModel):
+    """A sequence classifier: one or more `.LMUCell` then a dense readout.
+
+    Trained with a cross-entropy loss on the readout after the last item.
+
+    Parameters
+    ----------
+    input_d : int
+        Size of each sequence item.
+    n_items : int
+        Sequence length (items).
+    n_classes : int
+        Number of classes.
+    theta_items : float
+        Memory window in items (keras-lmu's ``theta``); converted to seconds
+        with ``item_duration``.
+    item_duration : float
+        Seconds per item.
+    readout_synapse : float
+        Lowpass (s) on the spiking readout; the logits are averaged over the
+        last ``readout_items`` items' worth of steps.
+    readout_items : float
+        How much of the end of the sequence (in items) the spiking readout
+        averages.
+    seed : int
+    layers : list of dict, optional
+        Stacked cells, input first: each dict holds `.LMUCell` arguments and
+        optionally its own ``theta_items``; each cell's input is the previous
+        cell's output. Without it, one cell is built from ``cell_kwargs``.
+    **cell_kwargs
+        Passed to `.LMUCell` (``memory_d``, ``order``, ``hidden_units``,
+        ``hidden_cell``, ``n_neurons``, neuron types, ...).
+    """
+
+    #: inputs are only scaled (MNIST-1D and most classification data are
+    #: centred already; scaling keeps zero input at zero)
+    center_inputs = False
+
+    def __init__(
+        self,
+        input_d,
+        n_items,
+        n_classes,
+        theta_items,
+        item_duration=0.01,
+        readout_synapse=0.01,
+        readout_items=1.0,
+        seed=0,
+        layers=None,
+        **cell_kwargs,
+    ):
+        super().__init__(
+            input_d,
+            n_items,
+            n_classes,
+            theta_items,
+            item_duration=item_duration,
+            readout_synapse=readout_synapse,
+            seed=seed,
+            layers=layers,
+            **cell_kwargs,
+        )
+        self.readout_items = float(readout_items)
+
+    @property
+    def n_classes(self):
+        return self.output_d
+
+    def _check_data(self, x, y=None):
+        x = self._check_x(x)
         if y is None:
             return x
         y = np.asarray(y)
@@ -351,92 +606,26 @@ class LMUClassifier:
         in ``history["dropped"]``. Returns the Keras history dict, with
         ``seconds_per_epoch``.
         """
-        import nengo_dl
         import tensorflow as tf
 
         x, y = self._check_data(x, y)
-        if self.input_scale is None:
-            # the memory represents |u| <= 1: bring 3 standard deviations there
-            self.input_scale = 1.0 / (3 * float(np.std(x)) or 1.0)
-        x = x * self.input_scale
-        memory_kwargs = self.layers[0].get("memory_kwargs", {})
-        if self.state_scale is None and not (
-            {"state_scale", "input_process"} & set(memory_kwargs)
-        ):
-            self.state_scale = self._data_state_scale(x)
-        n = (len(x) // minibatch_size) * minibatch_size
-        if n == 0:
-            raise ValidationError(
-                f"fewer samples ({len(x)}) than minibatch_size ({minibatch_size})",
-                attr="minibatch_size",
-            )
-        b = self.build(steps_per_item=1, training=True)
-        configure_trainable(b.model)
-        with b.model:
-            if unroll_simulation == len(x[0]) + 1:
-                # the whole sequence unrolled: no TensorFlow while loop
-                nengo_dl.configure_settings(use_loop=False)
-            if lif_smoothing is not None:
-                nengo_dl.configure_settings(lif_smoothing=lif_smoothing)
-            nengo_dl.configure_settings(keep_history=True)
-            b.model.config[b.p_logits].keep_history = False
-        # extra items at the end: each cell's hidden layer lags one step
-        pad = self.pad
-        data = {b.stim: pad(x[:n])}
-        targets = {b.p_logits: y[:n, None, None]}
         val = None
         if validation_data is not None:
             xv, yv = self._check_data(*validation_data)
-            xv = xv * self.input_scale
-            nv = (len(xv) // minibatch_size) * minibatch_size
-            val = ({b.stim: pad(xv[:nv])}, {b.p_logits: yv[:nv, None, None]})
-        with nengo_dl.Simulator(
-            b.model,
-            dt=self.item_duration,
+            val = (xv, yv[:, None, None])
+        return self._fit(
+            x,
+            y[:, None, None],
+            val,
+            loss=tf.losses.SparseCategoricalCrossentropy(from_logits=True),
+            metrics="accuracy",
+            last_only=True,
+            epochs=epochs,
             minibatch_size=minibatch_size,
+            learning_rate=learning_rate,
+            lif_smoothing=lif_smoothing,
             unroll_simulation=unroll_simulation,
-            seed=self.seed,
-            progress_bar=False,
-        ) as sim:
-            sim.compile(
-                optimizer=tf.optimizers.Adam(learning_rate),
-                loss={
-                    b.p_logits: tf.losses.SparseCategoricalCrossentropy(
-                        from_logits=True
-                    )
-                },
-                metrics={b.p_logits: "accuracy"},
-            )
-            timer = _EpochTimer()
-            hist = sim.fit(
-                data,
-                targets,
-                epochs=epochs,
-                validation_data=val,
-                verbose=verbose,
-                callbacks=[timer],
-            )
-            sim.freeze_params(b.model)
-        self.params = self._read_params(b)
-        self.history = dict(hist.history)
-        self.history["epoch_seconds"] = timer.seconds
-        # the first epoch includes building the TensorFlow graph
-        steady = timer.seconds[1:] if len(timer.seconds) > 1 else timer.seconds
-        self.history["seconds_per_epoch"] = float(np.median(steady))
-        self.history["dropped"] = len(x) - n
-        return self.history
-
-    @staticmethod
-    def _read_params(b):
-        return dict(
-            cells=[cell.get_kernels() for cell in b.cells],
-            readout=_full_transform(
-                b.readout_conn.transform.init,
-                (b.readout_conn.size_out, b.readout_conn.size_mid),
-            ),
-            readout_bias=_full_transform(
-                b.bias_conn.transform.init, (b.bias_conn.size_out, 1)
-            ),
+            verbose=verbose,
         )
 
     def predict(
@@ -459,91 +648,182 @@ class LMUClassifier:
         ``simulator`` is ``"nengo_dl"`` (minibatched) or ``"nengo"`` (the
         reference simulator, one sequence at a time).
         """
-        if self.params is None:
-            raise ValidationError(
-                "the classifier is not trained (call fit or load)", attr="params"
-            )
-        if simulator not in ("nengo_dl", "nengo"):
-            raise ValidationError(
-                f"must be 'nengo_dl' or 'nengo' (got {simulator!r})", attr="simulator"
-            )
-        x = self._check_data(x) * self.input_scale
-        dt = self.item_duration / steps_per_item
-        b = self.build(steps_per_item=steps_per_item, rate=not spiking)
-        xr = repeat_items(self.pad(x), steps_per_item)
+        x = self._check_data(x)
+        out = self._simulate(x, steps_per_item, spiking, simulator, minibatch_size)
         tail = max(1, int(round(self.readout_items * steps_per_item))) if spiking else 1
-        probe = b.p_filtered if spiking else b.p_logits
-        if simulator == "nengo":
-            return self._predict_nengo(b, xr, dt, probe, tail)
-
-        import nengo_dl
-
-        mb = min(minibatch_size, len(x))
-        n = int(np.ceil(len(x) / mb)) * mb
-        xp = np.concatenate([xr, np.repeat(xr[-1:], n - len(x), axis=0)])
-        with b.model:
-            nengo_dl.configure_settings(stateful=False)
-        with nengo_dl.Simulator(
-            b.model, dt=dt, minibatch_size=mb, seed=self.seed, progress_bar=False
-        ) as sim:
-            out = sim.predict({b.stim: xp}, verbose=0)[probe]
-        return out[: len(x), -tail:].mean(axis=1)
-
-    def _predict_nengo(self, b, xr, dt, probe, tail):
-        current = {"x": xr[0]}
-        b.stim.output = lambda t: current["x"][
-            min(int(round(t / dt)) - 1, len(current["x"]) - 1)
-        ]
-        out = []
-        with nengo.Simulator(b.model, dt=dt, progress_bar=False) as sim:
-            for sample in xr:
-                current["x"] = sample
-                sim.reset()
-                sim.run_steps(len(sample))
-                out.append(sim.data[probe][-tail:].mean(axis=0))
-        return np.array(out)
+        return out[:, -tail:].mean(axis=1)
 
     def evaluate(self, x, y, **kwargs):
         """Accuracy of `predict` on ``(x, y)``."""
         x, y = self._check_data(x, y)
         return float(np.mean(np.argmax(self.predict(x, **kwargs), axis=1) == y))
 
-    def save(self, path):
-        """Save the trained parameters (exactly, float64) to an ``.npz`` file."""
-        if self.params is None:
-            raise ValidationError("nothing to save: not trained", attr="params")
-        arrays = {
-            f"cell{i}/{k}": v
-            for i, kernels in enumerate(self.params["cells"])
-            for k, v in kernels.items()
-        }
-        arrays["readout"] = self.params["readout"]
-        arrays["input_scale"] = np.array(self.input_scale)
-        if self.state_scale is not None:
-            arrays["state_scale"] = self.state_scale
-        arrays["readout_bias"] = self.params["readout_bias"]
-        np.savez(path, **arrays)
 
-    def load(self, path):
-        """Load parameters saved by `save` into this (identically set-up) classifier."""
-        with np.load(path) as f:
-            params = dict(
-                cells=[
-                    {
-                        k.split("/", 1)[1]: f[k]
-                        for k in f.files
-                        if k.startswith(f"cell{i}/")
-                    }
-                    for i in range(len(self.layers))
-                ],
-                readout=f["readout"],
-                readout_bias=f["readout_bias"],
+class LMURegressor(_LMUModel):
+    """A sequence-to-sequence regressor: `.LMUCell` layers, a dense readout.
+
+    Predicts ``y[:, k]`` from the items ``x[:, :k + 1]`` at every item ``k``
+    (e.g. a time series ``steps`` ahead), trained with the mean squared error
+    over all items. Inputs are centred and scaled (3 standard deviations to
+    1), targets standardised; predictions are returned in the targets' units.
+
+    Parameters
+    ----------
+    input_d : int
+        Size of each input item.
+    n_items : int
+        Sequence length (items).
+    output_d : int
+        Size of each target item.
+    theta_items : float
+        Memory window in items; converted to seconds with ``item_duration``.
+    item_duration : float
+        Seconds per item.
+    readout_synapse : float or None
+        Lowpass (s) on the spiking readout. ``None`` (default): the spiking
+        prediction of an item is the mean readout over the ``steps_per_item``
+        steps that end where the rate network would read it (a box filter,
+        which adds half an item of delay instead of a synapse's tail).
+    seed : int
+    layers : list of dict, optional
+        Stacked cells, as for `LMUClassifier`.
+    **cell_kwargs
+        Passed to `.LMUCell`.
+    """
+
+    center_inputs = True
+
+    def __init__(
+        self,
+        input_d,
+        n_items,
+        output_d,
+        theta_items,
+        item_duration=0.01,
+        readout_synapse=None,
+        seed=0,
+        layers=None,
+        **cell_kwargs,
+    ):
+        super().__init__(
+            input_d,
+            n_items,
+            output_d,
+            theta_items,
+            item_duration=item_duration,
+            readout_synapse=readout_synapse,
+            seed=seed,
+            layers=layers,
+            **cell_kwargs,
+        )
+        self.target_offset = 0.0
+        self.target_scale = 1.0
+
+    def _extra_arrays(self):
+        return dict(
+            target_offset=np.array(self.target_offset),
+            target_scale=np.array(self.target_scale),
+        )
+
+    def _check_y(self, x, y):
+        y = np.asarray(y, dtype=float)
+        if y.ndim == 2 and self.output_d == 1:
+            y = y[:, :, None]
+        if y.shape != (len(x), self.n_items, self.output_d):
+            raise ValidationError(
+                f"must have shape ({len(x)}, {self.n_items}, {self.output_d}) to "
+                f"match x (got {y.shape})",
+                attr="y",
             )
-            input_scale = float(f["input_scale"])
-            state_scale = f["state_scale"] if "state_scale" in f.files else None
-        # building validates every shape against this classifier's set-up
-        self.state_scale = state_scale
-        self.build(params=params)
-        self.params = params
-        self.input_scale = input_scale
-        return self
+        if not np.all(np.isfinite(y)):
+            raise ValidationError("must be finite (got NaN or inf)", attr="y")
+        return y
+
+    def _targets(self, y):
+        # the cells lag one step each: the readout of item k is at k + lag
+        y = (y - self.target_offset) / self.target_scale
+        return np.concatenate([np.zeros_like(y[:, : self.lag]), y], axis=1)
+
+    def fit(
+        self,
+        x,
+        y,
+        epochs=10,
+        minibatch_size=100,
+        learning_rate=1e-3,
+        validation_data=None,
+        lif_smoothing=None,
+        unroll_simulation=1,
+        verbose=1,
+    ):
+        """Train in NengoDL with rate neurons, one simulator step per item.
+
+        The loss is the mean squared error of the standardised targets over
+        all items. Other arguments as for `LMUClassifier.fit`.
+        """
+        import tensorflow as tf
+
+        x = self._check_x(x)
+        y = self._check_y(x, y)
+        if self.input_scale is None:
+            self.target_offset = float(np.mean(y))
+            self.target_scale = float(np.std(y)) or 1.0
+        lag = self.lag
+
+        def mse(y_true, y_pred):
+            return tf.reduce_mean(tf.square(y_true[:, lag:] - y_pred[:, lag:]))
+
+        val = None
+        if validation_data is not None:
+            xv = self._check_x(validation_data[0])
+            val = (xv, self._targets(self._check_y(xv, validation_data[1])))
+        return self._fit(
+            x,
+            self._targets(y),
+            val,
+            loss=mse,
+            metrics=[],
+            last_only=False,
+            epochs=epochs,
+            minibatch_size=minibatch_size,
+            learning_rate=learning_rate,
+            lif_smoothing=lif_smoothing,
+            unroll_simulation=unroll_simulation,
+            verbose=verbose,
+        )
+
+    def predict(
+        self,
+        x,
+        steps_per_item=1,
+        spiking=True,
+        simulator="nengo_dl",
+        minibatch_size=100,
+    ):
+        """Predictions at every item, shape (n, n_items, output_d).
+
+        The prediction of item ``k`` is read ``lag`` simulator steps after
+        the item's last step (each cell lags one step); for spiking runs it
+        is the mean over the ``steps_per_item`` steps that end there (with
+        ``readout_synapse=None``) or the filtered readout at that step.
+        Arguments as for `LMUClassifier.predict`.
+        """
+        x = self._check_x(x)
+        out = self._simulate(x, steps_per_item, spiking, simulator, minibatch_size)
+        s = steps_per_item
+        ends = (np.arange(self.n_items) + 1) * s - 1 + self.lag
+        if spiking and self.readout_synapse is None:
+            csum = np.concatenate(
+                [np.zeros_like(out[:, :1]), np.cumsum(out, axis=1)], 1
+            )
+            out = (csum[:, ends + 1] - csum[:, ends + 1 - s]) / s
+        else:
+            out = out[:, ends]
+        return out * self.target_scale + self.target_offset
+
+    def nrmse(self, x, y, **kwargs):
+        """RMS error of `predict` over the RMS of ``y - mean(y)``."""
+        x = self._check_x(x)
+        y = self._check_y(x, y)
+        err = self.predict(x, **kwargs) - y
+        return float(np.sqrt(np.mean(err**2)) / np.std(y))

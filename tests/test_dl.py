@@ -191,3 +191,69 @@ def test_tanh_hidden_keeps_output_scale():
     assert not np.allclose(after["memory_kernel"], before["memory_kernel"])
     # (freeze_params writes every value back, through float32)
     assert np.allclose(b.cells[0].output_conn.transform.init, 0.0025, rtol=1e-6)
+
+
+def sine_data(n, rng, items=30, ahead=3):
+    """Sines of random frequency and phase; the target is ``ahead`` items later."""
+    t = np.arange(items + ahead)
+    freq = rng.uniform(0.03, 0.08, size=(n, 1))
+    phase = rng.uniform(0, 2 * np.pi, size=(n, 1))
+    s = np.sin(2 * np.pi * freq * t + phase)
+    return s[:, :items, None], s[:, ahead:, None]
+
+
+REG_KWARGS = dict(memory_d=1, order=4, hidden_units=32, seed=0)
+
+
+@pytest.fixture(scope="module")
+def regressor():
+    from nengo_lmu.dl import LMURegressor
+
+    rng = np.random.RandomState(4)
+    x, y = sine_data(200, rng)
+    xt, yt = sine_data(50, rng)
+    reg = LMURegressor(1, 30, 1, theta_items=10, item_duration=0.05, **REG_KWARGS)
+    hist = reg.fit(x, y, epochs=10, minibatch_size=25, learning_rate=2e-2, verbose=0)
+    return reg, hist, (xt, yt)
+
+
+def test_regressor_learns(regressor):
+    """Predicting sines 3 items ahead: the error falls well below persistence.
+
+    Measured (seed 0): loss 0.97 -> 0.21, rate NRMSE 0.45 against 0.99 for
+    persistence; spiking (50 steps of 1 ms per item) 0.50.
+    At 10 ms per item the spiking NRMSE was 0.97: the LIF hidden neurons
+    (about 40 Hz) fire too few spikes per item, so items last 50 ms here.
+    """
+    reg, hist, (xt, yt) = regressor
+    assert hist["loss"][-1] < 0.3 * hist["loss"][0], hist["loss"]
+    persistence = np.sqrt(np.mean((xt - yt) ** 2)) / np.std(yt)
+    rate = reg.nrmse(xt, yt, spiking=False)
+    assert rate < 0.6 * persistence, (rate, persistence)
+    spiking = reg.nrmse(xt, yt, spiking=True, steps_per_item=50)
+    assert spiking < rate + 0.1, (spiking, rate)
+
+
+def test_regressor_save_load_exact(regressor, tmp_path):
+    from nengo_lmu.dl import LMURegressor
+
+    reg, _, (xt, yt) = regressor
+    reg.save(tmp_path / "reg.npz")
+    other = LMURegressor(1, 30, 1, theta_items=10, item_duration=0.05, **REG_KWARGS)
+    other.load(tmp_path / "reg.npz")
+    assert (other.target_offset, other.target_scale) == (
+        reg.target_offset,
+        reg.target_scale,
+    )
+    assert (other.input_offset, other.input_scale) == (
+        reg.input_offset,
+        reg.input_scale,
+    )
+    assert np.array_equal(
+        other.predict(xt[:4], spiking=False, simulator="nengo"),
+        reg.predict(xt[:4], spiking=False, simulator="nengo"),
+    )
+    with pytest.raises(ValidationError, match="y"):
+        other.fit(xt, yt[:, :20], epochs=1)
+    with pytest.raises(ValidationError, match="x"):
+        other.predict(xt[:, :20])

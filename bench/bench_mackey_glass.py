@@ -1,0 +1,175 @@
+"""T2: Mackey-Glass prediction, 15 steps ahead, next to an LSTM.
+
+The series (tau = 17, sampled every 1 time unit; `nengo_lmu.data.mackey_glass`,
+fourth-order Runge-Kutta with 10 substeps) is cut into sequences of
+``--items`` samples; the target of item ``k`` is the sample 15 steps later.
+Training and test sequences come from two series with different random
+initial histories. All models see the same standardised data and are trained
+the same way (Adam, mean squared error over every item, ``--epochs``,
+minibatch 16):
+
+- this project's `LMURegressor`: spiking LIF memory and hidden layers,
+  trained in NengoDL through the rate curves, then run with spikes at
+  ``--steps-per-item`` simulator steps per item (the prediction of an item is
+  the mean readout over its steps);
+- a Keras LSTM with about the same number of parameters;
+- keras-lmu's ``LMU`` with the same memory and a tanh Dense hidden layer;
+- persistence (predict the current value): the trivial baseline.
+
+Prints NRMSE (RMS error / standard deviation of the target, over the test
+sequences, first ``--warmup`` items of each sequence excluded), trainable
+parameters and seconds per epoch.
+
+Usage: ``python bench/bench_mackey_glass.py [--epochs 50]``
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import time
+
+import nengo
+import numpy as np
+
+from nengo_lmu.data import mackey_glass
+from nengo_lmu.dl import LMURegressor
+
+HORIZON = 15
+
+
+def sequences(n_seq, items, seed):
+    """``n_seq`` consecutive sequences of one series, inputs and targets."""
+    series = mackey_glass(n_seq * items + HORIZON, seed=seed)
+    x = np.stack([series[i * items : (i + 1) * items] for i in range(n_seq)])
+    y = np.stack(
+        [series[i * items + HORIZON : (i + 1) * items + HORIZON] for i in range(n_seq)]
+    )
+    return x[:, :, None], y[:, :, None]
+
+
+def nrmse(pred, y, warmup):
+    err = pred[:, warmup:] - y[:, warmup:]
+    return float(np.sqrt(np.mean(err**2)) / np.std(y[:, warmup:]))
+
+
+OURS = {
+    "nengo-lmu, q6 theta50, LIF Dense 100": dict(
+        memory_d=1, order=6, hidden_units=100, n_neurons=600
+    ),
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--epochs", type=int, default=50)
+    parser.add_argument("--items", type=int, default=200)
+    parser.add_argument("--train", type=int, default=128)
+    parser.add_argument("--test", type=int, default=32)
+    parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--theta", type=float, default=50)
+    parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--steps-per-item", type=int, default=10)
+    parser.add_argument("--only", default=None, help="run models whose name has this")
+    args = parser.parse_args()
+
+    import keras_lmu
+    import tensorflow as tf
+
+    x, y = sequences(args.train, args.items, seed=0)
+    xt, yt = sequences(args.test, args.items, seed=1)
+    print(
+        f"# T2 Mackey-Glass (tau 17, {HORIZON} steps ahead), {datetime.date.today()}, "
+        f"{platform.node()} ({os.cpu_count()} cores, CPU), {args.epochs} epochs, "
+        f"{args.train}x{args.items} train, {args.test}x{args.items} test"
+    )
+    rows = [("persistence (predict x_t)", 0, nrmse(xt, yt, args.warmup), None, 0.0)]
+    mu, sd = x.mean(), x.std()
+
+    def keras_lstm():
+        inp = tf.keras.Input((args.items, 1))
+        return inp, tf.keras.layers.LSTM(28, return_sequences=True)(inp)
+
+    def keras_lmu_dense():
+        inp = tf.keras.Input((args.items, 1))
+        h = keras_lmu.LMU(
+            memory_d=1,
+            order=6,
+            theta=args.theta,
+            hidden_cell=tf.keras.layers.Dense(100, activation="tanh"),
+            return_sequences=True,
+        )(inp)
+        return inp, h
+
+    for name, make in {
+        "LSTM 28": keras_lstm,
+        "keras-lmu, q6 theta50, Dense 100 (tanh)": keras_lmu_dense,
+    }.items():
+        if args.only and args.only not in name:
+            continue
+        tf.random.set_seed(0)
+        inp, h = make()
+        model = tf.keras.Model(inp, tf.keras.layers.Dense(1)(h))
+        model.compile(tf.optimizers.Adam(args.lr), "mse")
+        times = []
+        cb = tf.keras.callbacks.LambdaCallback(
+            on_epoch_begin=lambda e, logs: times.append(time.perf_counter()),
+            on_epoch_end=lambda e, logs: times.append(time.perf_counter()),
+        )
+        model.fit(
+            (x - mu) / sd,
+            (y - mu) / sd,
+            epochs=args.epochs,
+            batch_size=16,
+            verbose=0,
+            callbacks=[cb],
+        )
+        epoch_s = float(np.median(np.diff(times)[::2][1:]))
+        pred = model.predict((xt - mu) / sd, verbose=0) * sd + mu
+        err = nrmse(pred, yt, args.warmup)
+        rows.append((name, model.count_params(), err, None, epoch_s))
+        print(f"{name}: NRMSE {err:.4f}, {epoch_s:.2f} s/epoch", flush=True)
+
+    for name, kwargs in OURS.items():
+        if args.only and args.only not in name:
+            continue
+        reg = LMURegressor(1, args.items, 1, theta_items=args.theta, seed=0, **kwargs)
+        hist = reg.fit(
+            x,
+            y,
+            epochs=args.epochs,
+            minibatch_size=16,
+            learning_rate=args.lr,
+            verbose=0,
+        )
+        rate = nrmse(reg.predict(xt, spiking=False), yt, args.warmup)
+        spiking = nrmse(
+            reg.predict(xt, spiking=True, steps_per_item=args.steps_per_item),
+            yt,
+            args.warmup,
+        )
+        rows.append((name, reg.n_trainable(), rate, spiking, hist["seconds_per_epoch"]))
+        print(
+            f"{name}: NRMSE rate {rate:.4f}, spiking {spiking:.4f}, "
+            f"{hist['seconds_per_epoch']:.2f} s/epoch",
+            flush=True,
+        )
+
+    lstm = [r for r in rows if r[0].startswith("LSTM")]
+    ref = lstm[0][2] if lstm else np.nan
+    print(
+        "\n| model | params | NRMSE (rate) | NRMSE (spiking) | s/epoch | NRMSE / LSTM |"
+    )
+    print("|---|---|---|---|---|---|")
+    for name, n, err, spk, s in rows:
+        spk_s = "-" if spk is None else f"{spk:.4f}"
+        print(f"| {name} | {n:,} | {err:.4f} | {spk_s} | {s:.2f} | {err / ref:.3f} |")
+    print(
+        f"\n(spiking: {args.steps_per_item} steps per item of 10 ms, prediction = "
+        "mean readout over the item's steps; first "
+        f"{args.warmup} items of each test sequence excluded)"
+    )
+
+
+if __name__ == "__main__":
+    main()
