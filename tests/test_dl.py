@@ -104,6 +104,8 @@ def test_bad_data():
         clf.fit(x, y + 5, epochs=1)
     with pytest.raises(ValidationError, match="minibatch_size"):
         clf.fit(x[:10], y[:10], epochs=1, minibatch_size=50)
+    with pytest.raises(ValidationError, match="memory_surrogate"):
+        clf.fit(x, y, epochs=1, minibatch_size=50, memory_surrogate="spiking")
     with pytest.raises(ValidationError, match="not trained"):
         clf.predict(x)
     with pytest.raises(ValidationError, match="theta_items"):
@@ -129,7 +131,16 @@ def test_stacked_cells_learn():
             dict(memory_d=4, order=3, hidden_units=16, n_neurons=240, theta_items=6),
         ],
     )
-    clf.fit(x, y, epochs=6, minibatch_size=50, learning_rate=1e-2, verbose=0)
+    # the memories' rate neurons stand in for them here (default: exact)
+    clf.fit(
+        x,
+        y,
+        epochs=6,
+        minibatch_size=50,
+        learning_rate=1e-2,
+        memory_surrogate="rate",
+        verbose=0,
+    )
     assert len(clf.params["cells"]) == 2
     rate = clf.evaluate(xt, yt, spiking=False)
     spiking = clf.evaluate(xt, yt, spiking=True, steps_per_item=10)
