@@ -118,22 +118,28 @@ def _train_parser(sub):
     )
     p.add_argument("--task", choices=["mnist1d"], default="mnist1d")
     p.add_argument("--epochs", type=int, default=10, help="training epochs (10)")
-    p.add_argument("--memory-d", type=int, default=4, help="memory channels (4)")
+    p.add_argument("--memory-d", type=int, default=1, help="memory channels (1)")
     p.add_argument("--order", type=int, default=12, help="Legendre order (12)")
     p.add_argument(
-        "--theta", type=float, default=10, help="memory window in items/steps (10)"
+        "--theta", type=float, default=40, help="memory window in items/steps (40)"
     )
     p.add_argument("--hidden", type=int, default=128, help="hidden neurons (128)")
     p.add_argument(
         "--hidden-cell",
         choices=["rnn", "dense"],
-        default="dense",
-        help="dense (default; keeps its accuracy with spikes) or rnn",
+        default="rnn",
+        help="rnn (default: recurrent kernel through --hidden-synapse) or dense",
     )
-    p.add_argument("--lr", type=float, default=3e-3, help="Adam learning rate")
+    p.add_argument(
+        "--hidden-synapse",
+        type=float,
+        default=None,
+        help="lowpass (s) on the recurrent kernel (default: one item)",
+    )
+    p.add_argument("--lr", type=float, default=1e-2, help="Adam learning rate (0.01)")
     p.add_argument("--minibatch", type=int, default=100, help="minibatch size (100)")
     p.add_argument(
-        "--item-duration", type=float, default=0.01, help="seconds per item (0.01)"
+        "--item-duration", type=float, default=0.05, help="seconds per item (0.05)"
     )
     p.add_argument(
         "--spiking-eval",
@@ -143,8 +149,8 @@ def _train_parser(sub):
     p.add_argument(
         "--steps-per-item",
         type=int,
-        default=10,
-        help="simulator steps per item in the spiking evaluation (10)",
+        default=50,
+        help="simulator steps per item in the spiking evaluation (50)",
     )
     p.add_argument(
         "--train-samples", type=int, default=None, help="use only the first N (all)"
@@ -179,6 +185,10 @@ def run_train(args):
         order=args.order,
         hidden_units=args.hidden,
         hidden_cell=args.hidden_cell,
+        hidden_synapse=(
+            args.item_duration if args.hidden_synapse is None else args.hidden_synapse
+        ),
+        readout_synapse=None,
         seed=args.seed,
     )
     print(

@@ -344,8 +344,12 @@ class _LMUModel:
                 f"must be 'exact' or 'rate' (got {memory_surrogate!r})",
                 attr="memory_surrogate",
             )
+        # rate neurons outright (NengoDL would train spiking ones through the
+        # same rate curves), so that validation, which NengoDL runs in
+        # inference mode, also sees rates; SoftLIF needs the spiking LIF type
         b = self.build(
             steps_per_item=1,
+            rate=lif_smoothing is None,
             training=True,
             exact_memory=memory_surrogate == "exact",
         )

@@ -27,7 +27,7 @@ def test_train_command(tmp_path, capsys):
     pytest.importorskip("nengo_dl")
     pytest.importorskip("mnist1d")
     args = "train --epochs 8 --lr 0.01 --train-samples 500 --test-samples 100"
-    args += " --order 8 --theta 20 --memory-d 1 --hidden 32"
+    args += " --order 8 --theta 20 --memory-d 1 --hidden 32 --item-duration 0.02"
     args += " --spiking-eval --steps-per-item 2"
     main(args.split() + ["--out-dir", str(tmp_path)])
     text = capsys.readouterr().out
@@ -48,11 +48,13 @@ def test_train_command(tmp_path, capsys):
         40,
         10,
         theta_items=20,
-        item_duration=0.01,
+        item_duration=0.02,
+        readout_synapse=None,
         memory_d=1,
         order=8,
         hidden_units=32,
-        hidden_cell="dense",
+        hidden_cell="rnn",
+        hidden_synapse=0.02,
         seed=0,
     ).load(tmp_path / "params.npz")
     reloaded = clf.evaluate(xt[:100], yt[:100], spiking=False)
