@@ -99,7 +99,8 @@ class LMUCell(nengo.Network):
         ones are initialised: random unit-norm rows for the input encoders
         (the memory expects ``|u| <= 1``, so scale inputs into ``[-1, 1]``),
         Glorot-uniform kernels and hidden encoders, zero recurrent kernel and
-        memory encoders, hidden bias 0 (1.5 for LIF: active from the start).
+        memory encoders, hidden bias 0 (1.5 for LIF and LIFRate: active from
+        the start).
     memory_kwargs : dict, optional
         Extra arguments of the `.LegendreMemory` (e.g. ``input_process``,
         ``max_rates``).
@@ -321,8 +322,8 @@ class LMUCell(nengo.Network):
             elif name == "hidden_bias":
                 # rate-like neurons start at zero; LIF above threshold (J = 1.5,
                 # about 40 Hz), so that every neuron has a gradient from the start
-                spiking_lif = isinstance(neuron_type, nengo.LIF)
-                kernels[name] = np.full(shape, 1.5 if spiking_lif else 0.0)
+                lif = isinstance(neuron_type, nengo.LIFRate)  # LIF included
+                kernels[name] = np.full(shape, 1.5 if lif else 0.0)
             elif name in ("recurrent_kernel", "memory_encoders"):
                 kernels[name] = np.zeros(shape)
             elif name == "input_encoders":
