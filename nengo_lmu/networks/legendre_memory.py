@@ -254,6 +254,10 @@ class LegendreMemory(nengo.Network):
         The memory's solver (see ``solver`` above).
     recurrent_connection : nengo.Connection
         The population's connection to itself (``structure="single"`` only).
+    input_connection : nengo.Connection
+        ``input`` to the population's neurons, transform ``E @ V`` (encoders
+        times `input_transform`; ``structure="single"`` only). On Loihi
+        the input is sent from the host as it is, so keep ``|input| <= 1``.
     recurrent_transform, input_transform : ndarray
         The mapped (and scaled) transforms, shapes ``(D, D)`` and
         ``(D, memory_d)`` with ``D = memory_d * order``.
@@ -420,7 +424,19 @@ class LegendreMemory(nengo.Network):
             synapse=synapse,
             solver=AxisSolver(self._sizes, solver, weights=solver.weights),
         )
-        nengo.Connection(self.input, ens, transform=V, synapse=synapse)
+        # The input enters at the neurons, J += gain * (E @ V) u, the same
+        # current as a connection into the ensemble. On nengo-loihi this sends
+        # u itself from the host (one on/off pair per channel, range +-1) and
+        # applies E @ V on the chip; into the ensemble, V u (entries up to
+        # ~10 at high order) would be spike-encoded per dimension and clip.
+        # (Direct ensembles have no neurons: they get V u decoded.)
+        direct = isinstance(ens.neuron_type, nengo.Direct)
+        self.input_connection = nengo.Connection(
+            self.input,
+            ens if direct else ens.neurons,
+            transform=V if direct else encoders @ V,
+            synapse=synapse,
+        )
         # `state` = T * (the ensemble's input): the same decoded signals
         # through the same synapse, mapped to the Legendre basis
         nengo.Connection(ens, self.state, transform=T @ W, synapse=synapse, solver=axis)
