@@ -12,8 +12,8 @@ Trains, in one run on the same data (MNIST-1D, 4000 train / 1000 test,
     units with a recurrent kernel; the same 22,923 parameters), the
     recurrence running through a lowpass of one item so that it keeps its
     trained behaviour at many simulator steps per item;
-  - the same with order 12 (a spiking memory represents a lower order better);
-  - a dense hidden layer (no recurrence), order 12;
+  - the same with order 12 (whose recurrence keeps its trained behaviour
+    better at many simulator steps per item);
 
 - keras-lmu's ``LMU`` (SimpleRNN 128 hidden, the published peer; and a Dense
   hidden layer);
@@ -103,9 +103,6 @@ OURS = {
                 n_neurons=1200,
             )
         ]
-    ),
-    "nengo-lmu, q12 theta40, LIF Dense 128, 1200 memory neurons": dict(
-        layers=[dict(memory_d=1, order=12, hidden_units=128, n_neurons=1200)]
     ),
 }
 

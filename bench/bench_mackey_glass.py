@@ -10,9 +10,9 @@ minibatch 16):
 
 - this project's `LMURegressor`: spiking LIF memory and hidden layers,
   trained in NengoDL through the rate curves, then run with spikes at
-  ``--steps-per-item`` simulator steps per item (the prediction of an item is
+  1 ms steps (``--item-duration`` / 1 ms per item) (the prediction of an item is
   the mean readout over its steps);
-- a Keras LSTM with about the same number of parameters;
+- Keras LSTMs with about the same numbers of parameters (3k and 17k);
 - keras-lmu's ``LMU`` with the same memory and a tanh Dense hidden layer;
 - persistence (predict the current value): the trivial baseline.
 
@@ -20,7 +20,7 @@ Prints NRMSE (RMS error / standard deviation of the target, over the test
 sequences, first ``--warmup`` items of each sequence excluded), trainable
 parameters and seconds per epoch.
 
-Usage: ``python bench/bench_mackey_glass.py [--epochs 50]``
+Usage: ``python bench/bench_mackey_glass.py [--epochs 100]``
 """
 
 import argparse
@@ -54,22 +54,30 @@ def nrmse(pred, y, warmup):
 
 
 OURS = {
-    "nengo-lmu, q6 theta50, LIF Dense 100": dict(
-        memory_d=1, order=6, hidden_units=100, n_neurons=600
+    "nengo-lmu, 4 x q6 theta50, LIF Dense 120": dict(
+        memory_d=4, order=6, hidden_units=120
+    ),
+    "nengo-lmu, 4 x q6 theta50, LIF RNN 120 (lowpass 1 item)": dict(
+        memory_d=4, order=6, hidden_units=120, hidden_cell="rnn", hidden_synapse="item"
     ),
 }
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--epochs", type=int, default=50)
+    parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--items", type=int, default=200)
     parser.add_argument("--train", type=int, default=128)
     parser.add_argument("--test", type=int, default=32)
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--theta", type=float, default=50)
     parser.add_argument("--lr", type=float, default=3e-3)
-    parser.add_argument("--steps-per-item", type=int, default=10)
+    parser.add_argument(
+        "--item-duration",
+        type=float,
+        default=0.05,
+        help="seconds per item; spiking runs use 1 ms steps",
+    )
     parser.add_argument("--only", default=None, help="run models whose name has this")
     args = parser.parse_args()
 
@@ -85,25 +93,30 @@ def main():
     )
     rows = [("persistence (predict x_t)", 0, nrmse(xt, yt, args.warmup), None, 0.0)]
     mu, sd = x.mean(), x.std()
+    steps = int(round(args.item_duration / 0.001))
 
-    def keras_lstm():
-        inp = tf.keras.Input((args.items, 1))
-        return inp, tf.keras.layers.LSTM(28, return_sequences=True)(inp)
+    def keras_lstm(units):
+        def make():
+            inp = tf.keras.Input((args.items, 1))
+            return inp, tf.keras.layers.LSTM(units, return_sequences=True)(inp)
+
+        return make
 
     def keras_lmu_dense():
         inp = tf.keras.Input((args.items, 1))
         h = keras_lmu.LMU(
-            memory_d=1,
+            memory_d=4,
             order=6,
             theta=args.theta,
-            hidden_cell=tf.keras.layers.Dense(100, activation="tanh"),
+            hidden_cell=tf.keras.layers.Dense(120, activation="tanh"),
             return_sequences=True,
         )(inp)
         return inp, h
 
     for name, make in {
-        "LSTM 28": keras_lstm,
-        "keras-lmu, q6 theta50, Dense 100 (tanh)": keras_lmu_dense,
+        "LSTM 28": keras_lstm(28),
+        "LSTM 64": keras_lstm(64),
+        "keras-lmu, 4 x q6 theta50, Dense 120 (tanh)": keras_lmu_dense,
     }.items():
         if args.only and args.only not in name:
             continue
@@ -133,7 +146,15 @@ def main():
     for name, kwargs in OURS.items():
         if args.only and args.only not in name:
             continue
-        reg = LMURegressor(1, args.items, 1, theta_items=args.theta, seed=0, **kwargs)
+        reg = LMURegressor(
+            1,
+            args.items,
+            1,
+            theta_items=args.theta,
+            item_duration=args.item_duration,
+            seed=0,
+            **{k: args.item_duration if v == "item" else v for k, v in kwargs.items()},
+        )
         hist = reg.fit(
             x,
             y,
@@ -144,7 +165,7 @@ def main():
         )
         rate = nrmse(reg.predict(xt, spiking=False), yt, args.warmup)
         spiking = nrmse(
-            reg.predict(xt, spiking=True, steps_per_item=args.steps_per_item),
+            reg.predict(xt, spiking=True, steps_per_item=steps),
             yt,
             args.warmup,
         )
@@ -155,17 +176,17 @@ def main():
             flush=True,
         )
 
-    lstm = [r for r in rows if r[0].startswith("LSTM")]
+    lstm = [r for r in rows if r[0].startswith("LSTM 28")]
     ref = lstm[0][2] if lstm else np.nan
     print(
-        "\n| model | params | NRMSE (rate) | NRMSE (spiking) | s/epoch | NRMSE / LSTM |"
+        "\n| model | params | NRMSE (rate) | NRMSE (spiking) | s/epoch | NRMSE / LSTM 28 |"
     )
     print("|---|---|---|---|---|---|")
     for name, n, err, spk, s in rows:
         spk_s = "-" if spk is None else f"{spk:.4f}"
         print(f"| {name} | {n:,} | {err:.4f} | {spk_s} | {s:.2f} | {err / ref:.3f} |")
     print(
-        f"\n(spiking: {args.steps_per_item} steps per item of 10 ms, prediction = "
+        f"\n(spiking: {steps} steps of 1 ms per item, prediction = "
         "mean readout over the item's steps; first "
         f"{args.warmup} items of each test sequence excluded)"
     )

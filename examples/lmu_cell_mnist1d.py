@@ -7,7 +7,7 @@ settings below; otherwise ``python examples/lmu_cell_mnist1d.py`` trains
 briefly (a few epochs on part of the data) and saves them.
 
 Open in Nengo GUI with ``nengo examples/lmu_cell_mnist1d.py``: the model
-plays test sequences (one every 0.41 s) into the cell; plot ``logits`` to
+plays test sequences (one every 2.05 s) into the cell; plot ``logits`` to
 watch the class evidence build up over each sequence.
 
 Requires: nengo_dl mnist1d
@@ -21,18 +21,20 @@ from nengo_lmu.data import mnist1d
 from nengo_lmu.dl import LMUClassifier
 
 PARAMS = os.path.join("train_out", "params.npz")
-steps_per_item = 10
+steps_per_item = 50  # of 1 ms
 x, y, x_test, y_test = mnist1d()
 clf = LMUClassifier(
     1,
     40,
     10,
-    theta_items=10,
-    item_duration=0.01,
-    memory_d=4,
+    theta_items=40,
+    item_duration=0.05,
+    readout_synapse=None,
+    memory_d=1,
     order=12,
     hidden_units=128,
-    hidden_cell="dense",
+    hidden_cell="rnn",
+    hidden_synapse=0.05,
     seed=0,
 )  # the settings of `nengo-lmu train`'s defaults
 if os.path.exists(PARAMS):
@@ -52,7 +54,14 @@ if __name__ == "__main__":
     import numpy as np
 
     if clf.params is None:
-        clf.fit(x[:1000], y[:1000], epochs=3, minibatch_size=100, verbose=0)
+        clf.fit(
+            x[:1000],
+            y[:1000],
+            epochs=3,
+            learning_rate=1e-2,
+            minibatch_size=100,
+            verbose=0,
+        )
     n = 100
     rate = clf.evaluate(x_test[:n], y_test[:n], spiking=False)
     logits = clf.predict(x_test[:n], spiking=True, steps_per_item=steps_per_item)

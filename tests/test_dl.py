@@ -27,6 +27,7 @@ def toy_classifier():
         3,
         theta_items=12,
         item_duration=0.01,
+        readout_synapse=0.01,
         memory_d=1,
         order=4,
         hidden_units=16,
@@ -125,6 +126,8 @@ def test_stacked_cells_learn():
         12,
         3,
         theta_items=12,
+        item_duration=0.01,
+        readout_synapse=0.01,
         seed=1,
         layers=[
             dict(memory_d=1, order=4, hidden_units=16, n_neurons=80),
@@ -186,7 +189,7 @@ def test_tanh_hidden_keeps_output_scale():
         nengo_dl.configure_settings(keep_history=True)
         b.model.config[b.p_logits].keep_history = False  # the last step only
     with nengo_dl.Simulator(
-        b.model, dt=0.01, minibatch_size=50, progress_bar=False
+        b.model, dt=clf.item_duration, minibatch_size=50, progress_bar=False
     ) as sim:
         sim.compile(
             optimizer=tf.optimizers.Adam(0.05),
@@ -260,9 +263,15 @@ def test_regressor_save_load_exact(regressor, tmp_path):
         reg.input_offset,
         reg.input_scale,
     )
-    assert np.array_equal(
+    for key, value in reg.params["cells"][0].items():
+        assert np.array_equal(other.params["cells"][0][key], value), key
+    assert np.array_equal(other.params["readout"], reg.params["readout"])
+    # (BLAS summation order may differ between two identical runs by ~1e-16)
+    assert np.allclose(
         other.predict(xt[:4], spiking=False, simulator="nengo"),
         reg.predict(xt[:4], spiking=False, simulator="nengo"),
+        rtol=0,
+        atol=1e-12,
     )
     with pytest.raises(ValidationError, match="y"):
         other.fit(xt, yt[:, :20], epochs=1)
