@@ -292,11 +292,14 @@ def build_loihi(network, dt=0.001, target="sim", **kwargs):
 def _on_chip(network):
     """``chip(ens)``: whether nengo-loihi will put ``ens`` on the chip."""
     config = network.config
-    try:
-        configured = "on_chip" in config[nengo.Ensemble]
-    except (AttributeError, KeyError):
-        configured = False
-    return lambda ens: not configured or config[ens].on_chip is not False
+
+    def chip(ens):
+        try:
+            return config[ens].on_chip is not False
+        except AttributeError:  # nengo_loihi.add_params was not called
+            return True
+
+    return chip
 
 
 def _memories(network):

@@ -52,11 +52,12 @@ def small_model(seed=0, loihi=True, **kwargs):
     return model
 
 
-@pytest.mark.parametrize("target, bound", [("sim", 0.3), ("simreal", 0.25)])
+@pytest.mark.parametrize("target, bound", [("sim", 0.21), ("simreal", 0.145)])
 def test_l1_emulator(target, bound, seed):
     """The thesis protocol L1 (shortened to 3 s) on the emulator.
 
-    Bounds measured over seeds and --rng-salt re-rolls: see bench/bench_loihi.py
+    Measured on seeds 0-5 (2026-11-25): sim 0.093-0.167, simreal
+    0.088-0.114; bounds about 25 % above the worst. See bench/bench_loihi.py
     for the full-length numbers.
     """
     r = delay_task(
@@ -69,6 +70,48 @@ def test_l1_emulator(target, bound, seed):
     )
     assert r.nrmse_ideal_delay < 0.01
     assert r.nrmse_delay < bound, f"{target}: NRMSE {r.nrmse_delay:.4f} >= {bound}"
+
+
+def test_high_order_input_not_clipped(seed):
+    """Order 6 at 10 Hz (D1, 600 neurons, 1.5 s) stays accurate on simreal.
+
+    The input transform into the realised state has entries up to ~9 here;
+    sent to the chip per state dimension, nengo-loihi's host encoder (range
+    +-1) clipped it and the memory gave NRMSE 1.86. Measured with the input
+    at the neurons, 13 seeds (0-11 and this test's; 2026-11-25):
+    0.143-0.358; the bound sits 25 % above the worst.
+    """
+    r = delay_task(
+        duration=1.5,
+        seed=seed,
+        simulator=functools.partial(build_loihi, target="simreal"),
+        configure=configure_for_loihi,
+        theta=0.1,
+        order=6,
+        n_neurons=600,
+        freq=10,
+        rms=0.3,
+        synapse=0.01,
+        realization="min-noise",
+        **loihi_memory_kwargs(),
+    )
+    assert r.nrmse_delay < 0.45, f"NRMSE {r.nrmse_delay:.4f}"
+
+
+def test_input_filtered_once_and_network_unchanged():
+    """The build filters host input on chip only, and leaves the network as it was."""
+    model = small_model()
+    conn = model.mem.input_connection
+    assert isinstance(conn.post_obj, nengo.ensemble.Neurons)
+    configure_for_loihi(model)
+    with build_loihi(model, target="sim") as sim:
+        sim.run_steps(5)
+        ens = model.mem.state_ensembles[0]
+        block = sim.model.objs[ens]["in"]
+        block = block[0] if isinstance(block, list) else block
+    assert conn.synapse == nengo.Lowpass(0.01)
+    # one filter on chip: the memory's synapse (not decode_tau)
+    assert block.compartment.tau_s == pytest.approx(0.01)
 
 
 def test_weight_too_large_gives_clear_error():
