@@ -277,3 +277,39 @@ def test_regressor_save_load_exact(regressor, tmp_path):
         other.fit(xt, yt[:, :20], epochs=1)
     with pytest.raises(ValidationError, match="x"):
         other.predict(xt[:, :20])
+
+
+def test_train_at_several_steps_per_item():
+    """Training at 3 simulator steps per item learns; so does the regressor."""
+    from nengo_lmu.dl import LMURegressor
+
+    rng = np.random.RandomState(5)
+    x, y = toy_data(200, rng)
+    xt, yt = toy_data(100, rng)
+    clf = toy_classifier()
+    clf.fit(
+        x,
+        y,
+        epochs=6,
+        minibatch_size=50,
+        learning_rate=1e-2,
+        steps_per_item=3,
+        verbose=0,
+    )
+    acc = clf.evaluate(xt, yt, spiking=False, steps_per_item=3)
+    assert acc > 0.9, acc
+
+    xs, ys = sine_data(100, rng)
+    reg = LMURegressor(1, 30, 1, theta_items=10, item_duration=0.05, **REG_KWARGS)
+    hist = reg.fit(
+        xs,
+        ys,
+        epochs=3,
+        minibatch_size=25,
+        learning_rate=2e-2,
+        steps_per_item=2,
+        verbose=0,
+    )
+    assert hist["loss"][-1] < 0.7 * hist["loss"][0], hist["loss"]
+    with pytest.raises(ValidationError, match="steps_per_item"):
+        reg.fit(xs, ys, epochs=1, minibatch_size=25, steps_per_item=1.5)
