@@ -40,6 +40,7 @@ __all__ = [
     "configure_for_loihi",
     "loihi_memory_kwargs",
     "resources",
+    "to_loihi_neurons",
 ]
 
 #: Neurons that nengo-loihi can put on the chip.
@@ -328,6 +329,76 @@ def _inputs_filtered_on_chip(network, memories):
     finally:
         for c, synapse in zip(conns, synapses):
             c.synapse = synapse
+
+
+def to_loihi_neurons(network, nengo_dl_noise=None):
+    """Give the on-chip spiking ensembles of ``network`` Loihi's neuron models.
+
+    For Loihi-aware fine-tuning in NengoDL (issue: train with the firing
+    rates the chip produces): every ensemble nengo-loihi would put on the
+    chip whose neuron type is exactly `nengo.LIF` becomes
+    ``nengo_loihi.neurons.LoihiLIF`` and every `nengo.SpikingRectifiedLinear`
+    becomes ``LoihiSpikingRectifiedLinear``, with the same parameters and
+    initial state. NengoDL then trains with Loihi's rate curves (integer
+    firing periods; nengo-loihi registers the builders, which need
+    nengo-extras >= 0.5), optionally with the output noise model
+    ``nengo_dl_noise``; nengo and the emulator simulate the new types as the
+    chip does (nengo-loihi builds them exactly like the nengo types, so the
+    emulator's result does not change). Changes ``network`` in place, before
+    a simulator is built; call it on a copy to keep the original.
+
+    Parameters
+    ----------
+    network : nengo.Network
+    nengo_dl_noise : nengo_extras.loihi_training.NeuronOutputNoise, optional
+        Noise added to the LIF rates while training in NengoDL (e.g.
+        ``LowpassRCNoise(tau_s=0.01)`` for the spike noise after a 10 ms
+        synapse).
+
+    Returns
+    -------
+    dict
+        ``{ensemble: previous neuron type}`` for the ensembles changed.
+    """
+    from nengo_loihi.neurons import LoihiLIF, LoihiSpikingRectifiedLinear
+
+    if nengo_dl_noise is not None:
+        try:
+            from nengo_extras.loihi_training import NeuronOutputNoise
+        except ImportError as e:  # pragma: no cover
+            raise ValidationError(
+                "needs nengo-extras >= 0.5", attr="nengo_dl_noise"
+            ) from e
+        if not isinstance(nengo_dl_noise, NeuronOutputNoise):
+            raise ValidationError(
+                "must be a nengo_extras.loihi_training.NeuronOutputNoise, e.g. "
+                f"LowpassRCNoise(tau_s=0.01) (got {nengo_dl_noise!r})",
+                attr="nengo_dl_noise",
+            )
+    chip = _on_chip(network)
+    changed = {}
+    for ens in network.all_ensembles:
+        neuron = ens.neuron_type
+        if not chip(ens):
+            continue
+        if type(neuron) is nengo.LIF:
+            new = LoihiLIF(
+                tau_rc=neuron.tau_rc,
+                tau_ref=neuron.tau_ref,
+                min_voltage=neuron.min_voltage,
+                amplitude=neuron.amplitude,
+                nengo_dl_noise=nengo_dl_noise,
+                initial_state=neuron.initial_state,
+            )
+        elif type(neuron) is nengo.SpikingRectifiedLinear:
+            new = LoihiSpikingRectifiedLinear(
+                amplitude=neuron.amplitude, initial_state=neuron.initial_state
+            )
+        else:
+            continue
+        changed[ens] = neuron
+        ens.neuron_type = new
+    return changed
 
 
 def resources(sim):

@@ -19,6 +19,7 @@ from nengo_lmu.loihi import (  # noqa: E402
     configure_for_loihi,
     loihi_memory_kwargs,
     resources,
+    to_loihi_neurons,
 )
 
 L1 = dict(theta=0.1, order=3, n_neurons=384, freq=3, rms=0.3, synapse=0.01)
@@ -229,3 +230,54 @@ def test_nengo_loihi_imported_lazily():
         "nengo_lmu.cli; assert 'nengo_loihi' not in sys.modules, 'imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_to_loihi_neurons_keeps_the_emulator_result():
+    """LoihiLIF for training; nengo-loihi runs it exactly as the LIF it replaces."""
+
+    def run(model):
+        with model:
+            p = nengo.Probe(model.mem.output, synapse=None)
+        configure_for_loihi(model)
+        with build_loihi(model, target="sim") as sim:
+            sim.run_steps(200)
+        return sim.data[p]
+
+    before = run(small_model())
+    model = small_model()
+    with model:
+        off = nengo.Ensemble(10, 1, neuron_type=nengo.LIF())
+        rate = nengo.Ensemble(10, 1, neuron_type=nengo.LIFRate())
+    nengo_loihi.add_params(model)
+    model.config[off].on_chip = False
+    model.config[rate].on_chip = False
+    old = model.mem.state_ensembles[0].neuron_type
+    changed = to_loihi_neurons(model)
+    new = model.mem.state_ensembles[0].neuron_type
+    assert list(changed) == model.mem.state_ensembles
+    assert type(new) is nengo_loihi.neurons.LoihiLIF
+    assert (new.tau_rc, new.tau_ref) == (old.tau_rc, old.tau_ref)
+    assert type(off.neuron_type) is nengo.LIF  # off chip: left alone
+    model.ensembles.remove(off)
+    model.ensembles.remove(rate)
+    assert np.array_equal(run(model), before)
+
+
+def test_to_loihi_neurons_trains_in_nengo_dl():
+    """NengoDL builds the Loihi neuron model (nengo-extras' builder)."""
+    nengo_dl = pytest.importorskip("nengo_dl")
+    noise = pytest.importorskip("nengo_extras.loihi_training").LowpassRCNoise(0.01)
+    model = small_model()
+    to_loihi_neurons(model, nengo_dl_noise=noise)
+    impl = nengo_dl.neuron_builders.SimNeuronsBuilder.TF_NEURON_IMPL
+    assert impl[nengo_loihi.neurons.LoihiLIF].__name__ == "LoihiLIFBuilder"
+    with model:
+        p = nengo.Probe(model.mem.output, synapse=0.01)
+    with nengo_dl.Simulator(model, progress_bar=False) as sim:
+        sim.run_steps(300)
+    assert np.max(np.abs(sim.data[p][100:])) > 0.05
+
+
+def test_to_loihi_neurons_refuses_bad_noise():
+    with pytest.raises(nengo.exceptions.ValidationError, match="nengo_dl_noise"):
+        to_loihi_neurons(small_model(), nengo_dl_noise=0.01)
