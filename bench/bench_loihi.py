@@ -34,6 +34,16 @@ Why D1 diverged and L1 lost 2x on the emulator (diagnosed 2026-11-25):
    step later exactly as in nengo), the readout to the host (exact on
    ``simreal``, 2 steps late; 8-bit probe weights cost 0.007 on ``sim``).
 
+Still open: memory synapses longer than ~20 ms. On ``simreal`` (float, so
+not quantisation) D1 gives 1.64 at 0.1 s and 2.17 at 0.3 s (2 s, seed 0;
+nengo 0.10, nengo with LoihiLIF 0.10); with a constant or zero input the
+order-6 memory's high states drift (offsets 0.13 at 30 ms, up to 1.6 at
+50 ms, 0.22 with zero input at 0.1 s). L1 at 0.1 s: simreal 0.268, nengo
+0.024 (the CPU target would be met there). The input path, the readout lag
+(2 steps; shifting the host-side input term by 0-3 steps changes nothing)
+and the block's filter (tau_s is the memory's) were ruled out; the cause is
+not found. `check_loihi` warns above 20 ms.
+
 Levers after the fixes (L1, 3 s, mean of seeds 0-2 unless noted; sim NRMSE,
 cpu in brackets; measured 2026-11-25):
 

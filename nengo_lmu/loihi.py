@@ -51,6 +51,8 @@ ON_CHIP_NEURONS = (
     nengo_loihi.neurons.LoihiSpikingRectifiedLinear,
 )
 
+#: Longest memory synapse (s) measured to work on the emulator (see check_loihi).
+LONG_SYNAPSE = 0.02
 #: Compartments per Loihi core.
 MAX_COMPARTMENTS = 1024
 #: Input axons per Loihi core.
@@ -109,7 +111,9 @@ def check_loihi(network, dt=0.001):
     neurons by itself when no ``block_shape`` is given.) Warns, without
     failing, about what maps but loses accuracy: a memory whose recurrent
     connection is decoded (nengo-loihi puts decode neurons and a 5 ms filter
-    in the loop) and LIF rates above what Loihi can fire at ``dt``.
+    in the loop), a memory synapse longer than `LONG_SYNAPSE` (measured
+    wrong on the emulator) and LIF rates above what Loihi can fire at
+    ``dt``.
     Quantisation limits (weight exponents) show only when building: see
     `build_loihi`.
     """
@@ -139,6 +143,14 @@ def check_loihi(network, dt=0.001):
                 "filter in the loop (less accurate); build it with "
                 "structure='single' and a weight solver, e.g. "
                 "LegendreMemory(..., **loihi_memory_kwargs())"
+            )
+        if memory.synapse.tau > LONG_SYNAPSE:
+            warnings.warn(
+                f"{memory}: synapse {memory.synapse.tau:g} s; on nengo-loihi's "
+                f"emulator, memories with synapses over {LONG_SYNAPSE:g} s were "
+                "measured wrong in their high-order states (order 6, 0.1 s: "
+                "offsets up to 0.2 with zero input at 0.1 s; nengo with LoihiLIF "
+                "neurons is fine, cause not found); use a synapse of about 0.01 s"
             )
     axons = {}
     for conn in network.all_connections:

@@ -281,3 +281,11 @@ def test_to_loihi_neurons_trains_in_nengo_dl():
 def test_to_loihi_neurons_refuses_bad_noise():
     with pytest.raises(nengo.exceptions.ValidationError, match="nengo_dl_noise"):
         to_loihi_neurons(small_model(), nengo_dl_noise=0.01)
+
+
+def test_long_memory_synapse_warns():
+    """Synapses over 20 ms were measured wrong on the emulator: say so."""
+    with nengo.Network() as model:
+        LegendreMemory(0.1, 3, 96, synapse=0.1, **loihi_memory_kwargs())
+    with pytest.warns(UserWarning, match="synapses over 0.02 s"):
+        check_loihi(model)
