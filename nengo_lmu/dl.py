@@ -652,12 +652,14 @@ class LMUClassifier(_LMUModel):
         to the same accuracy (0.333 vs 0.322 after 10 epochs). Hidden neurons
         always train through their rate curves.
 
-        ``steps_per_item`` (default 1) simulator steps per item in training:
-        a recurrent hidden layer computes a slightly different function at
-        each step size (its input, the memory, changes within an item), so
-        training closer to the evaluation's step size narrows the gap
-        between training and spiking evaluation, at that many times the
-        cost per epoch.
+        ``steps_per_item`` (default 1) simulator steps per item in training,
+        at that many times the cost per epoch: a recurrent hidden layer
+        computes a slightly different function at each step size (its input,
+        the memory, changes within an item). Measured on MNIST-1D (order 40,
+        10 epochs), training at 4 steps per item did not narrow the gap to
+        the spiking evaluation: the finer-step network fitted the training
+        set better (0.673 vs 0.614) and generalised worse (test 0.473 vs
+        0.573 at its own step size; 0.450 vs 0.483 at 20 steps).
         """
         import tensorflow as tf
 
