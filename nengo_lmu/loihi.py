@@ -191,6 +191,8 @@ def _check_rates(ens, dt):
     high = getattr(ens.max_rates, "high", None)
     if not isinstance(neuron, nengo.LIF) or high is None:
         return
+    if ens.gain is not None and ens.bias is not None:
+        return  # max_rates are not used (e.g. an LMUCell's hidden layer)
     # a spike needs at least one step to charge, then tau_ref / dt refractory
     limit = 1.0 / (dt * (round(neuron.tau_ref / dt) + 1))
     if high > limit:
