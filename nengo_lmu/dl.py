@@ -303,27 +303,57 @@ class _LMUModel:
     def _scale_inputs(self, x):
         return (x - self.input_offset) * self.input_scale
 
-    def _fit(
+    def fit(
         self,
         x,
-        targets,
-        val,
-        loss,
-        metrics,
-        last_only,
-        epochs,
-        minibatch_size,
-        learning_rate,
-        lif_smoothing,
-        unroll_simulation,
-        memory_surrogate,
-        steps_per_item,
-        verbose,
+        y,
+        epochs=10,
+        minibatch_size=100,
+        learning_rate=1e-3,
+        validation_data=None,
+        lif_smoothing=None,
+        unroll_simulation=1,
+        memory_surrogate="exact",
+        steps_per_item=1,
+        verbose=1,
     ):
-        """Train on checked ``x`` and per-sample ``targets`` (probe-shaped)."""
+        """Train in NengoDL with rate neurons, ``steps_per_item`` steps per item.
+
+        `LMUClassifier` minimises the cross-entropy of the readout after the
+        last item (``y``: integer labels, shape (n,)); `LMURegressor` the mean
+        squared error of the standardised targets over every item (``y``:
+        shape (n, n_items, output_d)). ``validation_data`` is ``(x, y)``.
+
+        ``len(x)`` is trimmed to a multiple of ``minibatch_size`` (NengoDL
+        needs whole minibatches); the number of dropped samples is reported
+        in ``history["dropped"]``. Returns the Keras history dict, with
+        ``seconds_per_epoch``.
+
+        The memories are never trained; ``memory_surrogate`` says what
+        stands in for them during training: ``"exact"`` (default), the
+        linear system they implement, or ``"rate"``, their rate neurons. The
+        rate memory reaches the exact one closely (NRMSE 0.0012 vs 0.0009 on
+        D1), and the spikes' noise is in neither; on MNIST-1D (order 12,
+        1200 neurons) ``"exact"`` trained 3.6x faster per epoch (2.1 vs 7.5 s)
+        to the same accuracy (0.333 vs 0.322 after 10 epochs). Hidden neurons
+        always train through their rate curves.
+
+        ``steps_per_item`` (default 1) simulator steps per item in training,
+        at that many times the cost per epoch: a recurrent hidden layer
+        computes a slightly different function at each step size (its input,
+        the memory, changes within an item). Measured on MNIST-1D (order 40,
+        10 epochs), training at 4 steps per item did not narrow the gap to
+        the spiking evaluation: the finer-step network fitted the training
+        set better (0.673 vs 0.614) and generalised worse (test 0.473 vs
+        0.573 at its own step size; 0.450 vs 0.483 at 20 steps).
+        """
         import nengo_dl
         import tensorflow as tf
 
+        steps_per_item = _check_int(steps_per_item, "steps_per_item", self)
+        x, targets, val, loss, metrics, last_only = self._training_set(
+            x, y, validation_data, steps_per_item
+        )
         if self.input_scale is None:
             # the memory represents |u| <= 1: bring 3 standard deviations there
             self.input_offset = float(np.mean(x)) if self.center_inputs else 0.0
@@ -348,7 +378,6 @@ class _LMUModel:
         # rate neurons outright (NengoDL would train spiking ones through the
         # same rate curves), so that validation, which NengoDL runs in
         # inference mode, also sees rates; SoftLIF needs the spiking LIF type
-        _check_int(steps_per_item, "steps_per_item", self)
         b = self.build(
             steps_per_item=steps_per_item,
             rate=lif_smoothing is None,
@@ -622,45 +651,7 @@ class LMUClassifier(_LMUModel):
             )
         return x, y
 
-    def fit(
-        self,
-        x,
-        y,
-        epochs=10,
-        minibatch_size=100,
-        learning_rate=1e-3,
-        validation_data=None,
-        lif_smoothing=None,
-        unroll_simulation=1,
-        memory_surrogate="exact",
-        steps_per_item=1,
-        verbose=1,
-    ):
-        """Train in NengoDL with rate neurons, ``steps_per_item`` steps per item.
-
-        ``len(x)`` is trimmed to a multiple of ``minibatch_size`` (NengoDL
-        needs whole minibatches); the number of dropped samples is reported
-        in ``history["dropped"]``. Returns the Keras history dict, with
-        ``seconds_per_epoch``.
-
-        The memories are never trained; ``memory_surrogate`` says what
-        stands in for them during training: ``"exact"`` (default), the
-        linear system they implement, or ``"rate"``, their rate neurons. The
-        rate memory reaches the exact one closely (NRMSE 0.0012 vs 0.0009 on
-        D1), and the spikes' noise is in neither; on MNIST-1D (order 12,
-        1200 neurons) ``"exact"`` trained 3.6x faster per epoch (2.1 vs 7.5 s)
-        to the same accuracy (0.333 vs 0.322 after 10 epochs). Hidden neurons
-        always train through their rate curves.
-
-        ``steps_per_item`` (default 1) simulator steps per item in training,
-        at that many times the cost per epoch: a recurrent hidden layer
-        computes a slightly different function at each step size (its input,
-        the memory, changes within an item). Measured on MNIST-1D (order 40,
-        10 epochs), training at 4 steps per item did not narrow the gap to
-        the spiking evaluation: the finer-step network fitted the training
-        set better (0.673 vs 0.614) and generalised worse (test 0.473 vs
-        0.573 at its own step size; 0.450 vs 0.483 at 20 steps).
-        """
+    def _training_set(self, x, y, validation_data, steps_per_item):
         import tensorflow as tf
 
         x, y = self._check_data(x, y)
@@ -668,22 +659,8 @@ class LMUClassifier(_LMUModel):
         if validation_data is not None:
             xv, yv = self._check_data(*validation_data)
             val = (xv, yv[:, None, None])
-        return self._fit(
-            x,
-            y[:, None, None],
-            val,
-            loss=tf.losses.SparseCategoricalCrossentropy(from_logits=True),
-            metrics="accuracy",
-            last_only=True,
-            epochs=epochs,
-            minibatch_size=minibatch_size,
-            learning_rate=learning_rate,
-            lif_smoothing=lif_smoothing,
-            unroll_simulation=unroll_simulation,
-            memory_surrogate=memory_surrogate,
-            steps_per_item=steps_per_item,
-            verbose=verbose,
-        )
+        loss = tf.losses.SparseCategoricalCrossentropy(from_logits=True)
+        return x, y[:, None, None], val, loss, "accuracy", True
 
     def predict(
         self,
@@ -810,30 +787,11 @@ class LMURegressor(_LMUModel):
         out[:, self._ends(steps_per_item)] = y
         return out
 
-    def fit(
-        self,
-        x,
-        y,
-        epochs=10,
-        minibatch_size=100,
-        learning_rate=1e-3,
-        validation_data=None,
-        lif_smoothing=None,
-        unroll_simulation=1,
-        memory_surrogate="exact",
-        steps_per_item=1,
-        verbose=1,
-    ):
-        """Train in NengoDL with rate neurons.
-
-        The loss is the mean squared error of the standardised targets over
-        all items. Arguments as for `LMUClassifier.fit`.
-        """
+    def _training_set(self, x, y, validation_data, steps_per_item):
         import tensorflow as tf
 
         x = self._check_x(x)
         y = self._check_y(x, y)
-        steps_per_item = _check_int(steps_per_item, "steps_per_item", self)
         if self.input_scale is None:
             self.target_offset = float(np.mean(y))
             self.target_scale = float(np.std(y)) or 1.0
@@ -848,22 +806,7 @@ class LMURegressor(_LMUModel):
             xv = self._check_x(validation_data[0])
             yv = self._check_y(xv, validation_data[1])
             val = (xv, self._targets(yv, steps_per_item))
-        return self._fit(
-            x,
-            self._targets(y, steps_per_item),
-            val,
-            loss=mse,
-            metrics=[],
-            last_only=False,
-            epochs=epochs,
-            minibatch_size=minibatch_size,
-            learning_rate=learning_rate,
-            lif_smoothing=lif_smoothing,
-            unroll_simulation=unroll_simulation,
-            memory_surrogate=memory_surrogate,
-            steps_per_item=steps_per_item,
-            verbose=verbose,
-        )
+        return x, self._targets(y, steps_per_item), val, mse, [], False
 
     def predict(
         self,
