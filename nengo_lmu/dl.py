@@ -209,13 +209,14 @@ class _LMUModel:
                     kwargs["hidden_neuron_type"] = rate_version(
                         kwargs.get("hidden_neuron_type", nengo.LIF(amplitude=0.01))
                     )
+                if exact_memory:
+                    kwargs["memory_neuron_type"] = nengo.Direct()
+                elif rate:
                     kwargs["memory_neuron_type"] = rate_version(
                         kwargs.get(
                             "memory_neuron_type", DEFAULT_ENSEMBLE["neuron_type"]
                         )
                     )
-                if exact_memory:
-                    kwargs["memory_neuron_type"] = nengo.Direct()
                 cell = LMUCell(
                     pre_d,
                     theta=theta_items * self.item_duration,
@@ -287,18 +288,28 @@ class _LMUModel:
         )
         return n + self.output_d * (b.cells[-1].spec.hidden_units + 1)
 
-    def _check_x(self, x):
-        x = np.asarray(x, dtype=float)
-        if x.ndim == 2 and self.input_d == 1:
-            x = x[:, :, None]
-        if x.ndim != 3 or x.shape[1:] != (self.n_items, self.input_d):
+    def _check_sequences(self, a, d, attr, n=None):
+        """``a`` as a float (n, n_items, d) array (2-D accepted when d is 1)."""
+        a = np.asarray(a, dtype=float)
+        if a.ndim == 2 and d == 1:
+            a = a[:, :, None]
+        if (
+            a.ndim != 3
+            or a.shape[1:] != (self.n_items, d)
+            or (n is not None and len(a) != n)
+        ):
+            match = "" if n is None else " to match x"
             raise ValidationError(
-                f"must have shape (n, {self.n_items}, {self.input_d}) (got {x.shape})",
-                attr="x",
+                f"must have shape ({'n' if n is None else n}, {self.n_items}, {d})"
+                f"{match} (got {a.shape})",
+                attr=attr,
             )
-        if not np.all(np.isfinite(x)):
-            raise ValidationError("must be finite (got NaN or inf)", attr="x")
-        return x
+        if not np.all(np.isfinite(a)):
+            raise ValidationError("must be finite (got NaN or inf)", attr=attr)
+        return a
+
+    def _check_x(self, x):
+        return self._check_sequences(x, self.input_d, "x")
 
     def _scale_inputs(self, x):
         return (x - self.input_offset) * self.input_scale
@@ -726,32 +737,9 @@ class LMURegressor(_LMUModel):
     """
 
     center_inputs = True
-
-    def __init__(
-        self,
-        input_d,
-        n_items,
-        output_d,
-        theta_items,
-        item_duration=0.05,
-        readout_synapse=None,
-        seed=0,
-        layers=None,
-        **cell_kwargs,
-    ):
-        super().__init__(
-            input_d,
-            n_items,
-            output_d,
-            theta_items,
-            item_duration=item_duration,
-            readout_synapse=readout_synapse,
-            seed=seed,
-            layers=layers,
-            **cell_kwargs,
-        )
-        self.target_offset = 0.0
-        self.target_scale = 1.0
+    #: set by fit: targets are standardised as (y - offset) / scale
+    target_offset = 0.0
+    target_scale = 1.0
 
     def _extra_arrays(self):
         return dict(
@@ -760,18 +748,7 @@ class LMURegressor(_LMUModel):
         )
 
     def _check_y(self, x, y):
-        y = np.asarray(y, dtype=float)
-        if y.ndim == 2 and self.output_d == 1:
-            y = y[:, :, None]
-        if y.shape != (len(x), self.n_items, self.output_d):
-            raise ValidationError(
-                f"must have shape ({len(x)}, {self.n_items}, {self.output_d}) to "
-                f"match x (got {y.shape})",
-                attr="y",
-            )
-        if not np.all(np.isfinite(y)):
-            raise ValidationError("must be finite (got NaN or inf)", attr="y")
-        return y
+        return self._check_sequences(y, self.output_d, "y", n=len(x))
 
     def _ends(self, steps_per_item):
         """The simulator step at which each item's prediction is read.
