@@ -78,6 +78,9 @@ def classifier(memory_synapse=0.01, hidden_neuron_type=None, args=None):
         theta_items=40,
         item_duration=ITEM,
         readout_synapse=None,
+        # Loihi encodes host inputs within +-1: 3 standard deviations there
+        # (MNIST-1D's inputs have a standard deviation of 1.0)
+        input_scale=1 / 3,
         layers=[layer],
     )
 

@@ -22,6 +22,7 @@ The workflow (see `LMUClassifier` for a ready-made sequence classifier):
 """
 
 import dataclasses
+import numbers
 import time
 
 import nengo
@@ -126,6 +127,7 @@ class _LMUModel:
         theta_items,
         item_duration=0.05,
         readout_synapse=None,
+        input_scale=None,
         seed=0,
         layers=None,
         **cell_kwargs,
@@ -162,7 +164,17 @@ class _LMUModel:
                 )
         self.params = None  # trained kernels and readout
         self.input_offset = 0.0  # set by fit: inputs are (x - offset) * scale
-        self.input_scale = None
+        if input_scale is not None:
+            if not (
+                isinstance(input_scale, numbers.Real)
+                and np.isfinite(input_scale)
+                and input_scale > 0
+            ):
+                raise ValidationError(
+                    f"must be a finite number > 0 (got {input_scale!r})",
+                    attr="input_scale",
+                )
+        self.input_scale = None if input_scale is None else float(input_scale)
         self.state_scale = None  # set by fit: the first memory's state scale
         self.history = {}
 
@@ -365,10 +377,12 @@ class _LMUModel:
         x, targets, val, loss, metrics, last_only = self._training_set(
             x, y, validation_data, steps_per_item
         )
-        if self.input_scale is None:
-            # the memory represents |u| <= 1: bring 3 standard deviations there
+        if self.params is None:
             self.input_offset = float(np.mean(x)) if self.center_inputs else 0.0
-            self.input_scale = 1.0 / (3 * float(np.std(x)) or 1.0)
+        if self.input_scale is None:
+            # unit variance: the memory's neurons are scaled to the data (state
+            # scale below), and the hidden kernels learn at Adam's step size
+            self.input_scale = 1.0 / (float(np.std(x - self.input_offset)) or 1.0)
         x = self._scale_inputs(x)
         memory_kwargs = self.layers[0].get("memory_kwargs", {})
         if self.state_scale is None and not (
@@ -597,6 +611,16 @@ class LMUClassifier(_LMUModel):
     readout_items : float
         How much of the end of the sequence (in items) the spiking readout
         averages.
+    input_scale : float, optional
+        Inputs are multiplied by this before they reach the cells. ``None``
+        (default): ``1 / std(x)`` of the first `fit`'s inputs (unit
+        variance). The first memory's neurons are scaled to the data, so
+        the inputs' size does not limit them; but the hidden kernels learn
+        the slower the smaller the memory's states: on MNIST-1D (order 40,
+        LIF RNN, 10 epochs) unit variance reached 0.70 against 0.59 with a
+        standard deviation of 1/3 (Tanh: 0.68 vs 0.37). On Loihi, whose
+        host inputs are encoded within +-1, pass a scale that keeps them
+        there (e.g. ``1 / (3 * std(x))``).
     seed : int
     layers : list of dict, optional
         Stacked cells, input first: each dict holds `.LMUCell` arguments and
@@ -620,6 +644,7 @@ class LMUClassifier(_LMUModel):
         item_duration=0.05,
         readout_synapse=None,
         readout_items=1.0,
+        input_scale=None,
         seed=0,
         layers=None,
         **cell_kwargs,
@@ -631,6 +656,7 @@ class LMUClassifier(_LMUModel):
             theta_items,
             item_duration=item_duration,
             readout_synapse=readout_synapse,
+            input_scale=input_scale,
             seed=seed,
             layers=layers,
             **cell_kwargs,
@@ -709,8 +735,8 @@ class LMURegressor(_LMUModel):
 
     Predicts ``y[:, k]`` from the items ``x[:, :k + 1]`` at every item ``k``
     (e.g. a time series ``steps`` ahead), trained with the mean squared error
-    over all items. Inputs are centred and scaled (3 standard deviations to
-    1), targets standardised; predictions are returned in the targets' units.
+    over all items. Inputs are centred and scaled (see ``input_scale``),
+    targets standardised; predictions are returned in the targets' units.
 
     Parameters
     ----------
@@ -729,6 +755,8 @@ class LMURegressor(_LMUModel):
         prediction of an item is the mean readout over the ``steps_per_item``
         steps that end where the rate network would read it (a box filter,
         which adds half an item of delay instead of a synapse's tail).
+    input_scale : float, optional
+        As for `LMUClassifier` (applied after centring).
     seed : int
     layers : list of dict, optional
         Stacked cells, as for `LMUClassifier`.
@@ -769,7 +797,7 @@ class LMURegressor(_LMUModel):
 
         x = self._check_x(x)
         y = self._check_y(x, y)
-        if self.input_scale is None:
+        if self.params is None:
             self.target_offset = float(np.mean(y))
             self.target_scale = float(np.std(y)) or 1.0
         ends = tf.constant(self._ends(steps_per_item))

@@ -114,6 +114,9 @@ def test_bad_data():
         clf.predict(x)
     with pytest.raises(ValidationError, match="theta_items"):
         LMUClassifier(1, 12, 3, theta_items=0.12, memory_d=1, order=4, hidden_units=8)
+    for scale in (0, -1.0, np.inf, "1"):
+        with pytest.raises(ValidationError, match="input_scale"):
+            LMUClassifier(1, 12, 3, theta_items=12, input_scale=scale, order=4)
     with pytest.raises(ValidationError, match="simulator"):
         clf.params = {}
         clf.predict(x, simulator="loihi")
