@@ -7,6 +7,7 @@ dropped). Rows:
 
 - ``cpu default``: `nengo.Simulator`, the memory with its own defaults
   (LIF 400-800 Hz, decoders);
+- ``cpu tuned``: `nengo.Simulator`, the memory with ``CPU_TUNED`` below;
 - ``cpu``, ``cpu LoihiLIF``, ``simreal``, ``sim``: one and the same
   Loihi-ready memory (``LOIHI`` below) on `nengo.Simulator` (with nengo's
   LIF, then with ``nengo_loihi.neurons.LoihiLIF``, the chip's integer-period
@@ -104,10 +105,22 @@ PROTOCOLS = {
 LOIHI = dict(loihi_memory_kwargs(), realization="min-noise")
 
 
+#: CPU settings for L1, chosen on seeds 0-3 (10 s): the minimum-noise
+#: realisation, states scaled to 4 (not 5) RMS, 600-1000 Hz (not 400-800)
+#: neurons. Held-out seeds 4-7: 0.0317 vs 0.0425 with the defaults.
+CPU_TUNED = dict(
+    realization="min-noise",
+    scale_sigmas=4.0,
+    max_rates=nengo.dists.Uniform(600, 1000),
+)
+
+
 def run(task, duration, seeds, target):
     kw = dict(LOIHI)
     if target == "cpu default":
         kw = {}
+    elif target == "cpu tuned":
+        kw = dict(CPU_TUNED)
     elif target == "cpu LoihiLIF":
         lif = kw["neuron_type"]
         kw["neuron_type"] = nengo_loihi.neurons.LoihiLIF(
@@ -172,13 +185,21 @@ def main():
     for name, (task, targets, ref) in PROTOCOLS.items():
         r = {
             t: run(task, args.duration, args.seeds, t)
-            for t in ("cpu default", "cpu", "cpu LoihiLIF", "simreal", "sim")
+            for t in (
+                "cpu default",
+                "cpu tuned",
+                "cpu",
+                "cpu LoihiLIF",
+                "simreal",
+                "sim",
+            )
         }
         for t, x in r.items():
             if "error" in x:
                 print(f"| {name} | {t} | {x['error']} | | | | |", flush=True)
                 continue
-            target = targets.get({"cpu default": "cpu"}.get(t, t))
+            cpu_rows = ("cpu default", "cpu tuned")
+            target = targets.get("cpu" if t in cpu_rows else t)
             ratio = ""
             if t in ("sim", "simreal") and "nrmse" in r["cpu"]:
                 ratio = f"{x['nrmse'] / r['cpu']['nrmse']:.2f}"
