@@ -258,8 +258,13 @@ class LMUCell(nengo.Network):
                     synapse=0,
                 )
             if hidden_cell == "rnn":
+                # neuron to neuron where the output is the neurons' own (on
+                # Loihi the loop then stays on chip instead of passing the
+                # host, which encodes it within +-1); through the output
+                # node where it is scaled (Tanh), so that W_h trains at the
+                # same step size either way
                 c["recurrent_kernel"] = nengo.Connection(
-                    self.output,
+                    self.hidden.neurons if scale == 1.0 else self.output,
                     self.hidden.neurons,
                     transform=kernels["recurrent_kernel"],
                     synapse=hidden_synapse,
