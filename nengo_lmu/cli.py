@@ -134,9 +134,22 @@ def _train_parser(sub):
         "--hidden-synapse",
         type=float,
         default=None,
-        help="lowpass (s) on the recurrent kernel (default: one item)",
+        help="lowpass (s) on the recurrent kernel (default: four items)",
     )
     p.add_argument("--lr", type=float, default=1e-2, help="Adam learning rate (0.01)")
+    p.add_argument(
+        "--lr-schedule",
+        choices=["cosine", "constant"],
+        default="cosine",
+        help="cosine (default: decays to 0 over the epochs) or constant",
+    )
+    p.add_argument(
+        "--memory-surrogate",
+        choices=["rate", "exact"],
+        default="rate",
+        help="what stands in for the memory in training: its rate neurons "
+        "(default) or its exact linear system (faster)",
+    )
     p.add_argument("--minibatch", type=int, default=100, help="minibatch size (100)")
     p.add_argument(
         "--item-duration", type=float, default=0.05, help="seconds per item (0.05)"
@@ -186,7 +199,9 @@ def run_train(args):
         hidden_units=args.hidden,
         hidden_cell=args.hidden_cell,
         hidden_synapse=(
-            args.item_duration if args.hidden_synapse is None else args.hidden_synapse
+            4 * args.item_duration
+            if args.hidden_synapse is None
+            else args.hidden_synapse
         ),
         readout_synapse=None,
         seed=args.seed,
@@ -196,12 +211,20 @@ def run_train(args):
         f"items ({clf.theta:g} s), {args.hidden} LIF hidden ({args.hidden_cell}); "
         f"MNIST-1D {len(x)} train / {len(xt)} test"
     )
+    learning_rate = args.lr
+    if args.lr_schedule == "cosine":
+        import tensorflow as tf
+
+        learning_rate = tf.keras.optimizers.schedules.CosineDecay(
+            args.lr, decay_steps=max(1, args.epochs * (len(x) // args.minibatch))
+        )
     hist = clf.fit(
         x,
         y,
         epochs=args.epochs,
         minibatch_size=args.minibatch,
-        learning_rate=args.lr,
+        learning_rate=learning_rate,
+        memory_surrogate=args.memory_surrogate,
         validation_data=(xt, yt),
         verbose=1,
     )

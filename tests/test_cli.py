@@ -54,7 +54,7 @@ def test_train_command(tmp_path, capsys):
         order=8,
         hidden_units=32,
         hidden_cell="rnn",
-        hidden_synapse=0.02,
+        hidden_synapse=0.08,  # the default: four items
         seed=0,
     ).load(tmp_path / "params.npz")
     reloaded = clf.evaluate(xt[:100], yt[:100], spiking=False)
