@@ -183,7 +183,14 @@ def main():
         clf.load(args.load)
     else:
         t0 = time.perf_counter()
-        clf.fit(x, y, epochs=args.epochs, learning_rate=args.lr, verbose=0)
+        clf.fit(
+            x,
+            y,
+            epochs=args.epochs,
+            learning_rate=args.lr,
+            memory_surrogate="exact",
+            verbose=0,
+        )
         print(f"trained in {time.perf_counter() - t0:.0f} s", flush=True)
     if args.save:
         clf.save(args.save)
@@ -236,7 +243,14 @@ def main():
             clf, classifier(hidden_neuron_type=LoihiLIF(amplitude=0.01), args=args)
         )
         t0 = time.perf_counter()
-        tuned.fit(x, y, epochs=args.finetune, learning_rate=args.finetune_lr, verbose=0)
+        tuned.fit(
+            x,
+            y,
+            epochs=args.finetune,
+            learning_rate=args.finetune_lr,
+            memory_surrogate="exact",
+            verbose=0,
+        )
         print(f"fine-tuned in {time.perf_counter() - t0:.0f} s", flush=True)
         evaluate_all(tuned, f"LoihiLIF fine-tuned ({args.finetune} ep), ")
 
