@@ -81,33 +81,22 @@ def keras_models(tf, keras_lmu):
     }
 
 
-#: hidden_synapse in items (converted to seconds with --item-duration);
+#: The keras-lmu peer's architecture as a spiking cell; hidden_synapse in
+#: items (converted to seconds with --item-duration)
+CELL = dict(
+    memory_d=1,
+    order=40,
+    hidden_units=128,
+    hidden_cell="rnn",
+    hidden_synapse_items=4,
+    n_neurons=1600,
+)
 #: memory_surrogate: what stands in for the memory in training
 OURS = {
     "nengo-lmu, q40 theta40, LIF RNN 128 (lowpass 4 items), 1600 memory neurons, "
-    "trained on their rates": dict(
-        cell=dict(
-            memory_d=1,
-            order=40,
-            hidden_units=128,
-            hidden_cell="rnn",
-            hidden_synapse_items=4,
-            n_neurons=1600,
-        ),
-        memory_surrogate="rate",
-    ),
+    "trained on their rates": dict(cell=CELL, memory_surrogate="rate"),
     "nengo-lmu, q40 theta40, LIF RNN 128 (lowpass 4 items), 1600 memory neurons, "
-    "trained on the exact memory": dict(
-        cell=dict(
-            memory_d=1,
-            order=40,
-            hidden_units=128,
-            hidden_cell="rnn",
-            hidden_synapse_items=4,
-            n_neurons=1600,
-        ),
-        memory_surrogate="exact",
-    ),
+    "trained on the exact memory": dict(cell=CELL, memory_surrogate="exact"),
 }
 
 
