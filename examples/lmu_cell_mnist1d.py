@@ -34,7 +34,7 @@ clf = LMUClassifier(
     order=12,
     hidden_units=128,
     hidden_cell="rnn",
-    hidden_synapse=0.05,
+    hidden_synapse=0.2,
     seed=0,
 )  # the settings of `nengo-lmu train`'s defaults
 if os.path.exists(PARAMS):
