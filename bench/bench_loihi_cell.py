@@ -34,7 +34,10 @@ emulator needs lets more spike noise into the hidden layer), nengo spiking
 0.24, emulator 0.13 on 15 sequences (chance 0.10); |h| reaches 2.0. Three
 epochs of LoihiLIF fine-tuning (Adam 1e-3) lower nengo spiking to 0.12 and
 leave the emulator at 0.13. The emulator takes about 10 ms per step here (16
-cores, 1376 compartments); the whole run 17.5 min.
+cores, 1376 compartments); the whole run 17.5 min. Re-run 2026-11-26 with the
+cell's recurrence neuron to neuron (on chip): rate 0.35, NengoDL spiking 0.25
+(0.31 with 100 ms), nengo 0.27, emulator 0.13; fine-tuned 0.10 / 0.10 /
+0.07; |h| reaches 2.3; 19 min.
 
 Usage: ``python bench/bench_loihi_cell.py [--epochs 15] [--n-test 100]
 [--finetune 3] [--simreal]``
