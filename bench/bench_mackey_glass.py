@@ -161,8 +161,7 @@ def main():
             epochs=args.epochs,
             minibatch_size=16,
             learning_rate=args.lr,
-            # order 6: the exact memory in training (measured 2026-11-25);
-            # "rate" (the default since) trains on the memory's neurons
+            # the exact memory in training (as measured 2026-11-25)
             memory_surrogate="exact",
             verbose=0,
         )
