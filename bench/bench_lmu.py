@@ -187,13 +187,8 @@ def main():
             y,
             epochs=args.epochs,
             minibatch_size=100,
-            learning_rate=(
-                tf.keras.optimizers.schedules.CosineDecay(
-                    args.lr, decay_steps=args.epochs * (len(x) // 100)
-                )
-                if args.lr_schedule == "cosine"
-                else args.lr
-            ),
+            learning_rate=args.lr,
+            lr_schedule=args.lr_schedule,
             memory_surrogate=spec["memory_surrogate"],
             validation_data=(xt, yt),
             verbose=0,

@@ -211,19 +211,13 @@ def run_train(args):
         f"items ({clf.theta:g} s), {args.hidden} LIF hidden ({args.hidden_cell}); "
         f"MNIST-1D {len(x)} train / {len(xt)} test"
     )
-    learning_rate = args.lr
-    if args.lr_schedule == "cosine":
-        import tensorflow as tf
-
-        learning_rate = tf.keras.optimizers.schedules.CosineDecay(
-            args.lr, decay_steps=max(1, args.epochs * (len(x) // args.minibatch))
-        )
     hist = clf.fit(
         x,
         y,
         epochs=args.epochs,
         minibatch_size=args.minibatch,
-        learning_rate=learning_rate,
+        learning_rate=args.lr,
+        lr_schedule=args.lr_schedule,
         memory_surrogate=args.memory_surrogate,
         validation_data=(xt, yt),
         verbose=1,

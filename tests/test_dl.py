@@ -108,6 +108,8 @@ def test_bad_data():
         clf.fit(x, y + 5, epochs=1)
     with pytest.raises(ValidationError, match="minibatch_size"):
         clf.fit(x[:10], y[:10], epochs=1, minibatch_size=50)
+    with pytest.raises(ValidationError, match="lr_schedule"):
+        clf.fit(x, y, epochs=1, minibatch_size=50, lr_schedule="linear")
     with pytest.raises(ValidationError, match="memory_surrogate"):
         clf.fit(x, y, epochs=1, minibatch_size=50, memory_surrogate="spiking")
     with pytest.raises(ValidationError, match="not trained"):
