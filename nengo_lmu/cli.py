@@ -150,6 +150,13 @@ def _train_parser(sub):
         help="what stands in for the memory in training: its exact linear "
         "system (default) or its rate neurons (1.8x slower per epoch)",
     )
+    p.add_argument(
+        "--lif-smoothing",
+        type=float,
+        default=0.02,
+        help="train the LIF hidden neurons through SoftLIFRate with this sigma "
+        "(0.02); 0: through LIFRate",
+    )
     p.add_argument("--minibatch", type=int, default=100, help="minibatch size (100)")
     p.add_argument(
         "--item-duration", type=float, default=0.05, help="seconds per item (0.05)"
@@ -219,6 +226,7 @@ def run_train(args):
         learning_rate=args.lr,
         lr_schedule=args.lr_schedule,
         memory_surrogate=args.memory_surrogate,
+        lif_smoothing=args.lif_smoothing or None,
         validation_data=(xt, yt),
         verbose=1,
     )

@@ -11,8 +11,8 @@ The workflow (see `LMUClassifier` for a ready-made sequence classifier):
    decoders and recurrent transforms are frozen).
 2. ``nengo_dl.Simulator(model, dt=item_duration, minibatch_size=...)`` and
    ``sim.fit``: each sequence item is one simulator step and spiking neurons
-   are replaced by their rate curves (LIF -> LIFRate, or SoftLIFRate with
-   ``lif_smoothing``) during training.
+   are replaced by their rate curves (LIF -> LIFRate, or NengoDL's
+   SoftLIFRate with ``lif_smoothing``) during training.
 3. ``sim.freeze_params(model)`` writes the trained values back into the
    Nengo objects (`.LMUCell.get_kernels` reads them).
 4. Rebuild the same model at a finer ``dt`` (``steps_per_item`` simulator
@@ -58,8 +58,25 @@ def configure_trainable(model):
     return model
 
 
-def rate_version(neuron_type):
-    """The rate counterpart of a spiking neuron type (others are returned as is)."""
+def rate_version(neuron_type, lif_smoothing=None):
+    """The rate counterpart of a spiking neuron type (others are returned as is).
+
+    With ``lif_smoothing`` (sigma, in units of current) LIF becomes NengoDL's
+    ``SoftLIFRate``: LIFRate with its threshold smoothed by a softplus, so
+    that neurons below threshold keep a gradient (Hunsberger & Eliasmith,
+    2015). It is what NengoDL's ``lif_smoothing`` setting trains spiking LIF
+    neurons through, given as a neuron type so that validation during
+    training sees the same smooth rates instead of spikes.
+    """
+    if type(neuron_type) is nengo.LIF and lif_smoothing is not None:
+        import nengo_dl
+
+        return nengo_dl.neurons.SoftLIFRate(
+            sigma=lif_smoothing,
+            tau_rc=neuron_type.tau_rc,
+            tau_ref=neuron_type.tau_ref,
+            amplitude=neuron_type.amplitude,
+        )
     if type(neuron_type) is nengo.LIF:
         return nengo.LIFRate(
             tau_rc=neuron_type.tau_rc,
@@ -190,12 +207,15 @@ class _LMUModel:
         rate=False,
         training=False,
         exact_memory=False,
+        lif_smoothing=None,
     ):
         """Build the model at ``dt = item_duration / steps_per_item``.
 
         Returns a `Built`; ``p_logits`` probes the (unfiltered) readout.
 
-        ``rate=True`` replaces every spiking neuron type by its rate version;
+        ``rate=True`` replaces every spiking neuron type by its rate version
+        (the hidden layers' LIF by ``SoftLIFRate`` with ``lif_smoothing``,
+        see `rate_version`);
         ``exact_memory=True`` every memory by the exact linear system it
         implements (``nengo.Direct`` neurons); ``training=True`` leaves out
         the filtered (spiking) readout probe.
@@ -219,7 +239,8 @@ class _LMUModel:
                     kwargs["memory_kwargs"] = memory_kwargs
                 if rate:
                     kwargs["hidden_neuron_type"] = rate_version(
-                        kwargs.get("hidden_neuron_type", nengo.LIF(amplitude=0.01))
+                        kwargs.get("hidden_neuron_type", nengo.LIF(amplitude=0.01)),
+                        lif_smoothing,
                     )
                 if exact_memory:
                     kwargs["memory_neuron_type"] = nengo.Direct()
@@ -418,6 +439,15 @@ class _LMUModel:
             learning_rate = tf.keras.optimizers.schedules.CosineDecay(
                 learning_rate, decay_steps=epochs * (n // minibatch_size)
             )
+        if lif_smoothing is not None and not (
+            isinstance(lif_smoothing, numbers.Real)
+            and np.isfinite(lif_smoothing)
+            and lif_smoothing > 0
+        ):
+            raise ValidationError(
+                f"must be None or a finite number > 0 (got {lif_smoothing!r})",
+                attr="lif_smoothing",
+            )
         if memory_surrogate not in ("exact", "rate"):
             raise ValidationError(
                 f"must be 'exact' or 'rate' (got {memory_surrogate!r})",
@@ -425,20 +455,19 @@ class _LMUModel:
             )
         # rate neurons outright (NengoDL would train spiking ones through the
         # same rate curves), so that validation, which NengoDL runs in
-        # inference mode, also sees rates; SoftLIF needs the spiking LIF type
+        # inference mode, also sees rates
         b = self.build(
             steps_per_item=steps_per_item,
-            rate=lif_smoothing is None,
+            rate=True,
             training=True,
             exact_memory=memory_surrogate == "exact",
+            lif_smoothing=lif_smoothing,
         )
         configure_trainable(b.model)
         with b.model:
             if unroll_simulation == (len(x[0]) + self.lag) * steps_per_item:
                 # the whole sequence unrolled: no TensorFlow while loop
                 nengo_dl.configure_settings(use_loop=False)
-            if lif_smoothing is not None:
-                nengo_dl.configure_settings(lif_smoothing=lif_smoothing)
             if last_only:
                 nengo_dl.configure_settings(keep_history=True)
                 b.model.config[b.p_logits].keep_history = False

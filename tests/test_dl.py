@@ -96,6 +96,31 @@ def test_save_load_exact(trained, tmp_path):
         wrong.load(path)
 
 
+def test_lif_smoothing_trains_and_validates_on_rates():
+    """SoftLIF training learns; its validation curve is rates, not spikes."""
+    rng = np.random.RandomState(3)
+    x, y = toy_data(400, rng)
+    xt, yt = toy_data(200, rng)
+    clf = toy_classifier()
+    hist = clf.fit(
+        x,
+        y,
+        epochs=6,
+        minibatch_size=50,
+        learning_rate=1e-2,
+        lif_smoothing=0.02,
+        validation_data=(xt, yt),
+        verbose=0,
+    )
+    rate = clf.evaluate(xt, yt, spiking=False)
+    spiking = clf.evaluate(xt, yt, spiking=True, steps_per_item=10)
+    assert rate > 0.9, f"rate test accuracy {rate:.3f} (chance 0.33)"
+    assert spiking > rate - 0.1, f"spiking {spiking:.3f} vs rate {rate:.3f}"
+    # the last validation (SoftLIF rates, sigma 0.02) is close to LIFRate's
+    val = hist["val_probe_accuracy"][-1]
+    assert abs(val - rate) < 0.05, f"validation {val:.3f} vs rate {rate:.3f}"
+
+
 def test_bad_data():
     clf = LMUClassifier(1, 12, 3, theta_items=12, memory_d=1, order=4, hidden_units=8)
     rng = np.random.RandomState(1)
@@ -112,6 +137,9 @@ def test_bad_data():
         clf.fit(x, y, epochs=1, minibatch_size=50, lr_schedule="linear")
     with pytest.raises(ValidationError, match="memory_surrogate"):
         clf.fit(x, y, epochs=1, minibatch_size=50, memory_surrogate="spiking")
+    for sigma in (0, -0.02, np.nan, "0.02"):
+        with pytest.raises(ValidationError, match="lif_smoothing"):
+            clf.fit(x, y, epochs=1, minibatch_size=50, lif_smoothing=sigma)
     with pytest.raises(ValidationError, match="not trained"):
         clf.predict(x)
     with pytest.raises(ValidationError, match="theta_items"):
