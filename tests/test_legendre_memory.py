@@ -290,3 +290,24 @@ def test_bad_readouts_and_sizes():
         stim = nengo.Node(np.zeros(2))
         with pytest.raises(ValidationError, match=r"\(1, 2\)|size|shape"):
             nengo.Connection(stim, mem.input)
+
+
+def test_loihi_memory_kwargs_follow_dt():
+    """Loihi rates are set in firing periods: halving dt doubles them."""
+    from nengo_lmu.networks.legendre_memory import loihi_memory_kwargs
+
+    ms1 = loihi_memory_kwargs()
+    assert (ms1["max_rates"].low, ms1["max_rates"].high) == (200, 300)
+    assert ms1["neuron_type"].tau_ref == 0.001
+    half = loihi_memory_kwargs(dt=0.0005)
+    assert (half["max_rates"].low, half["max_rates"].high) == (400, 600)
+    assert half["neuron_type"].tau_ref == 0.0005
+    given = loihi_memory_kwargs(max_rates=(100, 150), tau_ref=0.002, dt=0.0005)
+    assert given["max_rates"].high == 150 and given["neuron_type"].tau_ref == 0.002
+    for dt in (0, -0.001, np.inf, "0.001"):
+        with pytest.raises(ValidationError, match="dt"):
+            loihi_memory_kwargs(dt=dt)
+    with pytest.raises(ValidationError, match="max_rates"):
+        loihi_memory_kwargs(max_rates=(300, 200))
+    with pytest.raises(ValidationError, match="max_rates"):
+        loihi_memory_kwargs(max_rates=(0, 200))
