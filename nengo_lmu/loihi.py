@@ -63,7 +63,7 @@ class LoihiMappingError(BuildError):
     """A network cannot be mapped onto Loihi; the message says what to change."""
 
 
-def configure_for_loihi(network, check=True):
+def configure_for_loihi(network, check=True, dt=None):
     """Add nengo-loihi's configuration for the memories in ``network``.
 
     Populations of more than 1024 neurons get a ``block_shape`` that splits
@@ -78,6 +78,9 @@ def configure_for_loihi(network, check=True):
         The top-level model (a memory or a network containing memories).
     check : bool
         Run `check_loihi` on ``network`` afterwards.
+    dt : float, optional
+        Time step for the check; default: the memories' own ``dt`` (they are
+        mapped at it), or 1 ms without memories.
 
     Returns
     -------
@@ -97,7 +100,10 @@ def configure_for_loihi(network, check=True):
                     (per_block,), (ens.n_neurons,)
                 )
     if check:
-        check_loihi(network)
+        if dt is None:
+            steps = {memory.dt for memory in memories}
+            dt = steps.pop() if len(steps) == 1 else 0.001
+        check_loihi(network, dt=dt)
     return memories
 
 

@@ -1,6 +1,7 @@
 """Tests of the Legendre memory on the nengo-loihi emulator (skipped without it)."""
 
 import functools
+import warnings
 import subprocess
 import sys
 
@@ -312,3 +313,15 @@ def test_long_memory_synapse_warns():
         LegendreMemory(0.1, 3, 96, synapse=0.1, **loihi_memory_kwargs())
     with pytest.warns(UserWarning, match="synapses over 0.02 s"):
         check_loihi(model)
+
+
+def test_rate_check_uses_the_memory_dt():
+    """600 Hz with a 1 ms refractory period: possible at dt = 0.5 ms, not at 1 ms."""
+    kwargs = loihi_memory_kwargs(dt=0.0005, tau_ref=0.001)
+    with nengo.Network(seed=0) as model:
+        LegendreMemory(0.1, 3, 96, synapse=0.01, dt=0.0005, **kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        configure_for_loihi(model)
+    with pytest.warns(UserWarning, match="fires at most 500 Hz"):
+        configure_for_loihi(model, dt=0.001)
