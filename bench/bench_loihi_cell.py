@@ -192,6 +192,7 @@ def main():
             epochs=args.epochs,
             learning_rate=args.lr,
             memory_surrogate="exact",
+            lif_smoothing=None,  # measured through LIFRate (before 0.02 was the default)
             verbose=0,
         )
         print(f"trained in {time.perf_counter() - t0:.0f} s", flush=True)

@@ -356,7 +356,7 @@ class _LMUModel:
         learning_rate=1e-3,
         lr_schedule="constant",
         validation_data=None,
-        lif_smoothing=None,
+        lif_smoothing=0.02,
         unroll_simulation=1,
         memory_surrogate="exact",
         steps_per_item=1,
@@ -395,6 +395,16 @@ class _LMUModel:
         neurons: its high Legendre coefficients carry errors of about 8 %);
         ``"rate"`` is the remedy where that happens. Hidden neurons always
         train through their rate curves.
+
+        ``lif_smoothing`` (default 0.02; ``None``: LIFRate) trains LIF
+        hidden neurons through NengoDL's ``SoftLIFRate`` with that sigma
+        (see `rate_version`): LIFRate's gradient is infinite at threshold
+        and zero below it, the soft curve's is neither. On MNIST-1D (order
+        40, 4-item lowpass, cosine decay from 1e-2, 30 epochs, all 1000
+        test sequences) it raised the rate accuracy from 0.750 to 0.788 and
+        the spiking one from 0.691 to 0.773 (1.5 points under rate instead
+        of 5.9), at the same cost per epoch; the network run afterwards
+        (rate or spiking) uses the true LIF curve.
 
         ``steps_per_item`` (default 1) simulator steps per item in training,
         at that many times the cost per epoch: a recurrent hidden layer
