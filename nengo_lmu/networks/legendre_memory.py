@@ -72,9 +72,10 @@ def loihi_memory_kwargs(
     recurrent weights, which set the 8-bit weight step, smaller (L1 on
     ``target="sim"``, 3 s, 3 seeds: 0.098 instead of about 0.14). Halving
     ``dt`` doubles the rates at the same periods: L1 at ``dt = 0.5 ms``
-    (400-600 Hz, states scaled to 4 RMS) scores about 0.07 on ``"sim"``
-    instead of 0.11 at 1 ms, for twice the chip steps and spikes per second
-    (see the nengo-loihi guide).
+    (400-600 Hz, states scaled to 4 RMS) scores 0.069 on ``"sim"`` instead
+    of 0.154 at 1 ms (10 s, held-out seeds 4-5; 0.074 on the tuning seeds
+    0-3), for twice the chip steps and spikes per second (see the
+    nengo-loihi guide).
 
     Returns
     -------
