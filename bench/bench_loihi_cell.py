@@ -67,7 +67,7 @@ def classifier(memory_synapse=0.01, hidden_neuron_type=None, args=None):
         order=args.order,
         hidden_units=args.hidden,
         hidden_cell="rnn",
-        hidden_synapse=ITEM,
+        hidden_synapse=args.hidden_synapse_items * ITEM,
         n_neurons=args.n_neurons,
         memory_synapse=memory_synapse,
         memory_kwargs=loihi_memory_kwargs(),
@@ -162,6 +162,21 @@ def main():
     parser.add_argument("--n-neurons", type=int, default=1200)
     parser.add_argument("--lr", type=float, default=1e-2)
     parser.add_argument(
+        "--lr-schedule", choices=("cosine", "constant"), default="cosine"
+    )
+    parser.add_argument(
+        "--lif-smoothing",
+        type=float,
+        default=0.02,
+        help="SoftLIFRate sigma for the hidden LIF in training; 0: LIFRate",
+    )
+    parser.add_argument(
+        "--hidden-synapse-items",
+        type=float,
+        default=4,
+        help="lowpass of the recurrence, in items (4)",
+    )
+    parser.add_argument(
         "--finetune", type=int, default=0, help="Loihi-aware fine-tuning epochs"
     )
     parser.add_argument("--finetune-lr", type=float, default=1e-3)
@@ -177,7 +192,9 @@ def main():
         f"# MNIST-1D LMU cell on nengo / NengoDL / nengo-loihi, "
         f"{datetime.date.today()}, {platform.node()} ({os.cpu_count()} cores, CPU); "
         f"order {args.order}, {args.n_neurons} memory LIF, {args.hidden} LIF RNN "
-        f"hidden; {args.epochs} epochs Adam {args.lr:g}; first {args.n_test} test "
+        f"hidden (lowpass {args.hidden_synapse_items:g} items); {args.epochs} epochs "
+        f"Adam {args.lr:g} ({args.lr_schedule}), lif_smoothing {args.lif_smoothing:g}; "
+        f"first {args.n_test} test "
         f"sequences; spiking: {STEPS} steps of 1 ms per item",
         flush=True,
     )
@@ -191,8 +208,9 @@ def main():
             y,
             epochs=args.epochs,
             learning_rate=args.lr,
+            lr_schedule=args.lr_schedule,
             memory_surrogate="exact",
-            lif_smoothing=None,  # measured through LIFRate (before 0.02 was the default)
+            lif_smoothing=args.lif_smoothing or None,
             verbose=0,
         )
         print(f"trained in {time.perf_counter() - t0:.0f} s", flush=True)
