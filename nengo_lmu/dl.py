@@ -90,6 +90,17 @@ def rate_version(neuron_type, lif_smoothing=None):
     return neuron_type
 
 
+def _check_positive(value, attr):
+    """``None``, or ``value`` as a float if it is a finite real number > 0."""
+    if value is None:
+        return None
+    if not (isinstance(value, numbers.Real) and np.isfinite(value) and value > 0):
+        raise ValidationError(
+            f"must be None or a finite number > 0 (got {value!r})", attr=attr
+        )
+    return float(value)
+
+
 def repeat_items(x, steps_per_item):
     """Present each item of ``x`` (n, items, d) for ``steps_per_item`` steps."""
     x = np.asarray(x)
@@ -184,17 +195,7 @@ class _LMUModel:
                 )
         self.params = None  # trained kernels and readout
         self.input_offset = 0.0  # set by fit: inputs are (x - offset) * scale
-        if input_scale is not None:
-            if not (
-                isinstance(input_scale, numbers.Real)
-                and np.isfinite(input_scale)
-                and input_scale > 0
-            ):
-                raise ValidationError(
-                    f"must be a finite number > 0 (got {input_scale!r})",
-                    attr="input_scale",
-                )
-        self.input_scale = None if input_scale is None else float(input_scale)
+        self.input_scale = _check_positive(input_scale, "input_scale")
         self.state_scale = None  # set by fit: the first memory's state scale
         self.history = {}
 
@@ -457,15 +458,7 @@ class _LMUModel:
             )
         if isinstance(lif_smoothing, str) and lif_smoothing == "default":
             lif_smoothing = self.default_lif_smoothing
-        if lif_smoothing is not None and not (
-            isinstance(lif_smoothing, numbers.Real)
-            and np.isfinite(lif_smoothing)
-            and lif_smoothing > 0
-        ):
-            raise ValidationError(
-                f"must be None or a finite number > 0 (got {lif_smoothing!r})",
-                attr="lif_smoothing",
-            )
+        lif_smoothing = _check_positive(lif_smoothing, "lif_smoothing")
         if memory_surrogate not in ("exact", "rate"):
             raise ValidationError(
                 f"must be 'exact' or 'rate' (got {memory_surrogate!r})",

@@ -304,7 +304,7 @@ def test_loihi_memory_kwargs_follow_dt():
     assert half["neuron_type"].tau_ref == 0.0005
     given = loihi_memory_kwargs(max_rates=(100, 150), tau_ref=0.002, dt=0.0005)
     assert given["max_rates"].high == 150 and given["neuron_type"].tau_ref == 0.002
-    for dt in (0, -0.001, np.inf, "0.001"):
+    for dt in (0, -0.001, np.inf, "1 ms"):
         with pytest.raises(ValidationError, match="dt"):
             loihi_memory_kwargs(dt=dt)
     with pytest.raises(ValidationError, match="max_rates"):

@@ -1,7 +1,5 @@
 """A spiking Legendre delay network built by the Neural Engineering Framework."""
 
-import numbers
-
 import nengo
 import numpy as np
 from nengo.exceptions import SimulationError, ValidationError
@@ -85,8 +83,7 @@ def loihi_memory_kwargs(
         filter in the loop); ``neuron_type``: LIF with zero initial voltages
         (as on the chip); ``max_rates``; ``intercepts``.
     """
-    if not (isinstance(dt, numbers.Real) and np.isfinite(dt) and dt > 0):
-        raise ValidationError(f"must be a number > 0 (got {dt!r})", attr="dt")
+    dt = _check_dt(dt)
     if max_rates is None:
         max_rates = (0.2 / dt, 0.3 / dt)
     if tau_ref is None:
