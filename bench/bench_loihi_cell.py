@@ -37,7 +37,11 @@ leave the emulator at 0.13. The emulator takes about 10 ms per step here (16
 cores, 1376 compartments); the whole run 17.5 min. Re-run 2026-11-26 with the
 cell's recurrence neuron to neuron (on chip): rate 0.35, NengoDL spiking 0.25
 (0.31 with 100 ms), nengo 0.27, emulator 0.13; fine-tuned 0.10 / 0.10 /
-0.07; |h| reaches 2.3; 19 min.
+0.07; |h| reaches 2.3; 19 min. Re-run 2026-11-26 with the current
+defaults (4-item lowpass, cosine decay, SoftLIFRate 0.02): rate 0.51,
+NengoDL spiking 0.37 (0.45 with 100 ms), nengo 0.36, emulator 0.07 (chance);
+fine-tuned 0.35 rate, 0.30 / 0.29 spiking, 0.20 on the emulator (3 of 15); 13
+min.
 
 Usage: ``python bench/bench_loihi_cell.py [--epochs 15] [--n-test 100]
 [--finetune 3] [--simreal]``
