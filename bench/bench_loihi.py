@@ -140,10 +140,9 @@ HALF_STEP = dict(
 
 
 def run(task, duration, seeds, target, seed0=0):
-    kw = dict(LOIHI)
-    if target.endswith(", dt 0.5 ms"):
-        target = target.split(",")[0]
-        kw = dict(HALF_STEP, dt=HALF_DT)
+    # row names are "<simulator>" or "<simulator>, dt 0.5 ms" (as in main)
+    target, _, step = target.partition(", ")
+    kw = dict(HALF_STEP, dt=HALF_DT) if step else dict(LOIHI)
     if target == "cpu default":
         kw = {}
     elif target == "cpu tuned":
