@@ -72,6 +72,8 @@ def classifier(memory_synapse=0.01, hidden_neuron_type=None, args=None):
         hidden_units=args.hidden,
         hidden_cell="rnn",
         hidden_synapse=args.hidden_synapse_items * ITEM,
+        # Loihi filters all inputs of the hidden neurons with one synapse
+        hidden_input_synapse=args.hidden_synapse_items * ITEM,
         n_neurons=args.n_neurons,
         memory_synapse=memory_synapse,
         memory_kwargs=loihi_memory_kwargs(),

@@ -112,7 +112,8 @@ def check_loihi(network, dt=0.001):
 
     Raises `LoihiMappingError` naming the constraint and what to change for:
     rate or direct neurons on the chip, synapses other than ``Lowpass`` (or
-    ``None``) between on-chip objects, and more than 4096 neuron-to-neuron
+    ``None``) between on-chip objects, inputs of one population that ask for
+    different synapses (see below), and more than 4096 neuron-to-neuron
     inputs into one core. (nengo-loihi 1.1 splits populations over 1024
     neurons by itself when no ``block_shape`` is given.) Warns, without
     failing, about what maps but loses accuracy: a memory whose recurrent
@@ -122,8 +123,25 @@ def check_loihi(network, dt=0.001):
     ``dt``.
     Quantisation limits (weight exponents) show only when building: see
     `build_loihi`.
+
+    One synapse per population: Loihi filters all inputs of a population
+    with one time constant, and nengo-loihi silently (with a Python warning)
+    gives every input the largest one asked for. An input from another
+    on-chip population through weights asks for its own synapse; an input
+    from the host, or a decoded one, asks for nengo-loihi's ``decode_tau``
+    (5 ms, or the shortest memory synapse, see `build_loihi`) on top of its
+    own synapse, applied on the host. So a population may mix synapses only
+    where the largest is ``decode_tau``; otherwise every input must have the
+    population's one synapse (a host input with that synapse is then
+    filtered once, on the chip). Example: an `.LMUCell` with
+    ``hidden_cell="rnn"`` and a lowpass recurrence needs
+    ``hidden_input_synapse=hidden_synapse``: its memory state, sent from the
+    host, would otherwise be filtered by the recurrence's synapse on chip
+    without the network saying so (measured: an MNIST-1D cell fell to
+    chance on the emulator).
     """
     chip = _on_chip(network)
+    _check_one_synapse(network, chip, _decode_tau(network, dt))
     for ens in network.all_ensembles:
         if not chip(ens):
             continue
@@ -252,14 +270,16 @@ def build_loihi(network, dt=0.001, target="sim", **kwargs):
     ``NotImplementedError`` raised by nengo-loihi for a known constraint is
     re-raised as `LoihiMappingError` naming the constraint and what to change.
 
-    Each memory's input filter is put on the chip only. nengo-loihi filters
-    a host-to-chip connection twice: with its own synapse on the host, then
-    with the target block's synapse on the chip, which Loihi shares among all
-    inputs of a block (the largest time constant wins, here the memory's
-    recurrent one). For the build, the memory's `input_connection` is given
-    ``synapse=None`` (and restored afterwards), so its input is lowpass
-    filtered once, by the same synapse as the recurrence, as the mapping
-    assumes (measured on D1: NRMSE 0.21 instead of 0.42 on ``"simreal"``).
+    Host inputs are filtered once, on the chip, where they can be.
+    nengo-loihi filters a host-to-chip connection twice: with its own synapse
+    on the host, then with the target block's synapse on the chip, which
+    Loihi shares among all inputs of a block (the largest time constant
+    wins, e.g. a memory's recurrent one). For the build, every host-to-chip
+    connection whose synapse equals its target's on-chip synapse (e.g. each
+    memory's `input_connection`) is given ``synapse=None`` (and restored
+    afterwards), so it is lowpass filtered once, by the same synapse as the
+    recurrence, as the mapping assumes (measured on D1: NRMSE 0.21 instead of
+    0.42 on ``"simreal"``).
     The on-chip filter of host input (``decode_tau``, 5 ms) is lowered to the
     shortest memory synapse if that is shorter, so that it does not replace
     the memory's synapse.
@@ -284,14 +304,13 @@ def build_loihi(network, dt=0.001, target="sim", **kwargs):
     check_loihi(network, dt=dt)
     kwargs.setdefault("progress_bar", False)
     kwargs.setdefault("remove_passthrough", False)
-    memories = _memories(network)
     if "model" not in kwargs:
         model = nengo_loihi.builder.Model(dt=float(dt), label=f"{network}, dt={dt:g}")
-        taus = [m.synapse.tau for m in memories]
-        model.decode_tau = min([model.decode_tau] + taus)
+        model.decode_tau = _decode_tau(network, dt)
         kwargs["model"] = model
+    decode_tau = kwargs["model"].decode_tau
     try:
-        with _inputs_filtered_on_chip(network, memories):
+        with _inputs_filtered_on_chip(network, decode_tau):
             return nengo_loihi.Simulator(network, dt=dt, target=target, **kwargs)
     except AssertionError as e:
         # nengo-loihi 1.1 asserts (no message) when a block's largest weight
@@ -331,16 +350,85 @@ def _memories(network):
     ]
 
 
+def _decode_tau(network, dt):
+    """On-chip filter of host inputs in `build_loihi`: nengo-loihi's
+    ``decode_tau`` (5 ms), or the shortest memory synapse if that is shorter
+    (so that it does not replace the memory's synapse)."""
+    taus = [m.synapse.tau for m in _memories(network)]
+    return min([nengo_loihi.builder.Model(dt=float(dt)).decode_tau] + taus)
+
+
+def _ensemble(obj):
+    if isinstance(obj, nengo.ensemble.Neurons):
+        return obj.ensemble
+    return obj if isinstance(obj, nengo.Ensemble) else None
+
+
+def _tau(synapse):
+    return synapse.tau if isinstance(synapse, nengo.Lowpass) else 0.0
+
+
+def _chip_inputs(network, chip, decode_tau):
+    """``{ensemble: [(connection, from_host, tau)]}`` for on-chip ensembles.
+
+    ``tau`` is the on-chip filter nengo-loihi asks for on the connection's
+    behalf: its own synapse for neuron-to-neuron weights between on-chip
+    objects, ``decode_tau`` for inputs from the host and decoded ones.
+    """
+    inputs = {}
+    for conn in network.all_connections:
+        post = _ensemble(conn.post_obj)
+        if post is None or not chip(post):
+            continue
+        pre = _ensemble(conn.pre_obj)
+        from_host = pre is None or not chip(pre)
+        weights = not from_host and (
+            isinstance(conn.pre_obj, nengo.ensemble.Neurons) or conn.solver.weights
+        )
+        tau = _tau(conn.synapse) if weights else decode_tau
+        inputs.setdefault(post, []).append((conn, from_host, tau))
+    return inputs
+
+
+def _same(a, b):
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _check_one_synapse(network, chip, decode_tau):
+    for ens, inputs in _chip_inputs(network, chip, decode_tau).items():
+        block_tau = max(tau for _, _, tau in inputs)
+        if block_tau <= decode_tau or _same(block_tau, decode_tau):
+            continue
+        for conn, from_host, tau in inputs:
+            own = _tau(conn.synapse)
+            if _same(own, block_tau):
+                continue  # weights with the block's synapse; host: filtered on chip
+            taus = sorted({_tau(c.synapse) for c, _, _ in inputs})
+            raise LoihiMappingError(
+                f"{ens}: its inputs have synapses of "
+                f"{', '.join(f'{t:g}' for t in taus)} s, but Loihi filters all "
+                "inputs of a population with one time constant, and nengo-loihi "
+                f"would filter {conn} (synapse {own:g} s"
+                + (", from the host" if from_host else "")
+                + f") with {block_tau:g} s; give every connection into it the same "
+                "Lowpass synapse (host inputs too: they are then filtered once, on "
+                "the chip); for an LMUCell with hidden_cell='rnn': "
+                "hidden_input_synapse=hidden_synapse"
+            )
+
+
 @contextlib.contextmanager
-def _inputs_filtered_on_chip(network, memories):
-    """Set each on-chip memory's input connection to ``synapse=None`` meanwhile."""
-    chip = _on_chip(network)
-    conns = [
-        m.input_connection
-        for m in memories
-        if getattr(m, "input_connection", None) is not None
-        and chip(m.state_ensembles[0])
-    ]
+def _inputs_filtered_on_chip(network, decode_tau):
+    """Meanwhile, ``synapse=None`` on each host input whose synapse equals the
+    on-chip synapse of its target (which filters it there, once)."""
+    conns = []
+    for inputs in _chip_inputs(network, _on_chip(network), decode_tau).values():
+        block_tau = max(tau for _, _, tau in inputs)
+        conns.extend(
+            conn
+            for conn, from_host, _ in inputs
+            if from_host and block_tau > 0 and _same(_tau(conn.synapse), block_tau)
+        )
     synapses = [c.synapse for c in conns]
     try:
         for c in conns:

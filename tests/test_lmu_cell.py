@@ -103,6 +103,57 @@ def test_exact_cell_equals_numpy(options, rng):
     assert np.allclose(cell.get_kernels()["memory_kernel"], kernels["memory_kernel"])
 
 
+def test_hidden_input_synapse_filters_memory_and_input_paths(rng):
+    """With ``hidden_input_synapse``, W_m and W_x read lowpass-filtered signals.
+
+    The recursion is checked against the network's own memory state and
+    input (the exact memory is tested above): nengo's ``Lowpass(tau)`` at
+    step k is ``a y[k-1] + (1 - a) x[k-1]``, with ``a = exp(-dt / tau)``.
+    """
+    dt, steps, tau = 0.001, 60, 0.005
+    options = dict(
+        hidden_cell="rnn",
+        input_to_hidden=True,
+        hidden_synapse=tau,
+        hidden_input_synapse=tau,
+        memory_neuron_type=nengo.Direct(),
+        hidden_neuron_type=nengo.neurons.Tanh(),
+    )
+    probe = LMUCell(2, 1, 4, 0.01, 5, add_to_container=False, **options)
+    kernels = {
+        name: rng.uniform(-0.5, 0.5, size=shape)
+        for name, shape in probe.kernel_shapes().items()
+    }
+    x = rng.uniform(-1, 1, size=(steps, 2))
+    with nengo.Network() as model:
+        stim = nengo.Node(nengo.processes.PresentInput(x, dt))
+        cell = LMUCell(2, 1, 4, 0.01, 5, kernels=kernels, **options)
+        nengo.Connection(stim, cell.input, synapse=None)
+        p_x = nengo.Probe(cell.input, synapse=None)
+        p_m = nengo.Probe(cell.memory.state, synapse=None)
+        p_h = nengo.Probe(cell.output, synapse=None)
+    with nengo.Simulator(model, dt=dt, progress_bar=False) as sim:
+        sim.run_steps(steps)
+    X, M, H = sim.data[p_x], sim.data[p_m], sim.data[p_h]
+    a = np.exp(-dt / tau)
+    xf, mf, hf = np.zeros(2), np.zeros(4), np.zeros(5)
+    expected = []
+    for k in range(steps):
+        if k > 0:
+            xf = a * xf + (1 - a) * X[k - 1]
+            mf = a * mf + (1 - a) * M[k - 1]
+            hf = a * hf + (1 - a) * expected[-1]
+        j = (
+            kernels["memory_kernel"] @ mf
+            + kernels["input_kernel"] @ xf
+            + kernels["recurrent_kernel"] @ hf
+            + kernels["hidden_bias"]
+        )
+        expected.append(np.tanh(j))
+    assert np.std(M) > 0.05 and np.std(H) > 0.05
+    assert np.max(np.abs(H - np.array(expected))) < 1e-8
+
+
 @pytest.mark.parametrize(
     "kwargs, attr",
     [

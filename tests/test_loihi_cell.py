@@ -95,6 +95,7 @@ def test_recurrent_cell_on_emulator_matches_nengo(seed):
     kwargs = dict(
         hidden_cell="rnn",
         hidden_synapse=0.02,
+        hidden_input_synapse=0.02,  # Loihi: one synapse per population
         # recurrent weights that matter, hidden rates up to ~200 Hz (|h| ~ 2)
         kernels=dict(
             recurrent_kernel=0.1 * rng.randn(20, 20), hidden_bias=np.full(20, 6.0)
@@ -114,6 +115,29 @@ def test_recurrent_cell_on_emulator_matches_nengo(seed):
     mean_error = nrmse(out[keep].mean(axis=0), ref_out[keep].mean(axis=0))
     assert error < 0.13, f"output NRMSE {error:.3f}"
     assert mean_error < 0.12, f"mean output NRMSE {mean_error:.3f}"
+
+
+def test_one_synapse_per_population():
+    """A lowpass recurrence without the same synapse on the hidden layer's
+    other inputs is refused (nengo-loihi would filter the memory state with
+    the recurrence's synapse); with it, the memory state is filtered once, on
+    the chip, and the network is left as it was."""
+    kwargs = dict(hidden_cell="rnn", hidden_synapse=0.05)
+    with pytest.raises(
+        LoihiMappingError,
+        match="one time constant.*'hidden'|" "hidden.*one time constant",
+    ) as info:
+        check_loihi(small_cell(**kwargs))
+    assert "hidden_input_synapse=hidden_synapse" in str(info.value)
+    model = small_cell(hidden_input_synapse=0.05, **kwargs)
+    conn = model.cell.trainable_connections["memory_kernel"]
+    configure_for_loihi(model)
+    with build_loihi(model, target="sim") as sim:
+        sim.run_steps(5)
+        blocks = sim.model.objs[model.cell.hidden]["in"]
+    for block in blocks if isinstance(blocks, list) else [blocks]:
+        assert block.compartment.tau_s == pytest.approx(0.05)
+    assert conn.synapse == nengo.Lowpass(0.05)
 
 
 def test_rate_hidden_layer_cannot_map():

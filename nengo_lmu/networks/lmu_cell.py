@@ -87,6 +87,14 @@ class LMUCell(nengo.Network):
         Synapse on the paths out of the hidden layer that feed back into the
         cell (``W_h``, ``e_h``). ``0`` (default) is the one-step delay of the
         equations; spiking cells may prefer a short lowpass.
+    hidden_input_synapse : float or nengo.Lowpass or None
+        Synapse on the paths into the hidden layer from the memory (``W_m``)
+        and the input (``W_x``). ``None`` (default) is the equations (``W_x``
+        then has the one-step delay that aligns it with the memory). Loihi
+        filters all inputs of a population with one synapse: an ``"rnn"``
+        cell with a lowpass ``hidden_synapse`` runs there only with
+        ``hidden_input_synapse=hidden_synapse`` (`nengo_lmu.loihi` checks);
+        train it so, since the lowpass changes the function the cell computes.
     memory_neuron_type : nengo.neurons.NeuronType, optional
         Neurons of the memory (default LIF as in `.LegendreMemory`;
         ``nengo.Direct()`` gives the exact linear memory).
@@ -137,6 +145,7 @@ class LMUCell(nengo.Network):
         input_to_hidden=False,
         hidden_neuron_type=None,
         hidden_synapse=0,
+        hidden_input_synapse=None,
         memory_neuron_type=None,
         memory_synapse=0.1,
         dt=0.001,
@@ -247,7 +256,7 @@ class LMUCell(nengo.Network):
                 self.memory.state,
                 self.hidden.neurons,
                 transform=kernels["memory_kernel"],
-                synapse=None,
+                synapse=hidden_input_synapse,
             )
             if input_to_hidden:
                 # one step of delay aligns x_t with the memory's m_t
@@ -255,7 +264,7 @@ class LMUCell(nengo.Network):
                     self.input,
                     self.hidden.neurons,
                     transform=kernels["input_kernel"],
-                    synapse=0,
+                    synapse=0 if hidden_input_synapse is None else hidden_input_synapse,
                 )
             if hidden_cell == "rnn":
                 # neuron to neuron where the output is the neurons' own (on
