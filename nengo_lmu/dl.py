@@ -90,13 +90,15 @@ def rate_version(neuron_type, lif_smoothing=None):
     return neuron_type
 
 
-def _check_positive(value, attr):
-    """``None``, or ``value`` as a float if it is a finite real number > 0."""
+def _check_positive(value, attr, zero=False):
+    """``None``, or ``value`` as a float if it is a finite real number > 0
+    (>= 0 with ``zero``)."""
     if value is None:
         return None
-    if not (isinstance(value, numbers.Real) and np.isfinite(value) and value > 0):
+    low, sign = (0.0, ">=") if zero else (np.nextafter(0.0, 1.0), ">")
+    if not (isinstance(value, numbers.Real) and np.isfinite(value) and value >= low):
         raise ValidationError(
-            f"must be None or a finite number > 0 (got {value!r})", attr=attr
+            f"must be None or a finite number {sign} 0 (got {value!r})", attr=attr
         )
     return float(value)
 
@@ -359,6 +361,7 @@ class _LMUModel:
         minibatch_size=100,
         learning_rate=1e-3,
         lr_schedule="constant",
+        weight_decay=0.0,
         validation_data=None,
         lif_smoothing="default",
         unroll_simulation=1,
@@ -381,7 +384,9 @@ class _LMUModel:
         ``learning_rate`` is Adam's: a number or a Keras
         ``LearningRateSchedule``. ``lr_schedule="cosine"`` decays a number
         to 0 over the training (``CosineDecay`` over every minibatch of the
-        ``epochs``); ``"constant"`` (default) keeps it. Measured on MNIST-1D
+        ``epochs``); ``"constant"`` (default) keeps it. ``weight_decay`` > 0
+        uses AdamW, Adam with decoupled weight decay (each step multiplies
+        every trained parameter by ``1 - learning_rate * weight_decay``). Measured on MNIST-1D
         (order 40, lowpass recurrence of 4 items, 30 epochs, 1000 test
         sequences): Adam 1e-2 with cosine decay scored 0.750 with the rate
         memory and 0.691 with spikes, against 0.654 and 0.659 at a constant
@@ -456,6 +461,7 @@ class _LMUModel:
             learning_rate = tf.keras.optimizers.schedules.CosineDecay(
                 learning_rate, decay_steps=epochs * (n // minibatch_size)
             )
+        weight_decay = _check_positive(weight_decay, "weight_decay", zero=True)
         if isinstance(lif_smoothing, str) and lif_smoothing == "default":
             lif_smoothing = self.default_lif_smoothing
         lif_smoothing = _check_positive(lif_smoothing, "lif_smoothing")
@@ -502,7 +508,11 @@ class _LMUModel:
             progress_bar=False,
         ) as sim:
             sim.compile(
-                optimizer=tf.optimizers.Adam(learning_rate),
+                optimizer=(
+                    tf.keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay)
+                    if weight_decay
+                    else tf.optimizers.Adam(learning_rate)
+                ),
                 loss={b.p_logits: loss},
                 metrics={b.p_logits: metrics},
             )

@@ -130,10 +130,11 @@ def check_loihi(network, dt=0.001):
     on-chip population through weights asks for its own synapse; an input
     from the host, or a decoded one, asks for nengo-loihi's ``decode_tau``
     (5 ms, or the shortest memory synapse, see `build_loihi`) on top of its
-    own synapse, applied on the host. So a population may mix synapses only
-    where the largest is ``decode_tau``; otherwise every input must have the
-    population's one synapse (a host input with that synapse is then
-    filtered once, on the chip). Example: an `.LMUCell` with
+    own synapse, applied on the host (or in nengo-loihi's decode neurons).
+    So a population may mix synapses only where the largest is
+    ``decode_tau``; otherwise every input must have the population's one
+    synapse (a host input with that synapse is then filtered once, on the
+    chip). Example: an `.LMUCell` with
     ``hidden_cell="rnn"`` and a lowpass recurrence needs
     ``hidden_input_synapse=hidden_synapse``: its memory state, sent from the
     host, would otherwise be filtered by the recurrence's synapse on chip
@@ -369,11 +370,13 @@ def _tau(synapse):
 
 
 def _chip_inputs(network, chip, decode_tau):
-    """``{ensemble: [(connection, from_host, tau)]}`` for on-chip ensembles.
+    """``{ensemble: [(connection, kind, tau)]}`` for on-chip ensembles.
 
-    ``tau`` is the on-chip filter nengo-loihi asks for on the connection's
-    behalf: its own synapse for neuron-to-neuron weights between on-chip
-    objects, ``decode_tau`` for inputs from the host and decoded ones.
+    ``kind`` is ``"host"`` (from the host), ``"weights"`` (neuron-to-neuron
+    weights between on-chip objects) or ``"decoded"`` (on chip, through
+    nengo-loihi's decode neurons). ``tau`` is the on-chip filter nengo-loihi
+    asks for on the connection's behalf: its own synapse for weights,
+    ``decode_tau`` otherwise.
     """
     inputs = {}
     for conn in network.all_connections:
@@ -382,11 +385,14 @@ def _chip_inputs(network, chip, decode_tau):
             continue
         pre = _ensemble(conn.pre_obj)
         from_host = pre is None or not chip(pre)
-        weights = not from_host and (
-            isinstance(conn.pre_obj, nengo.ensemble.Neurons) or conn.solver.weights
-        )
-        tau = _tau(conn.synapse) if weights else decode_tau
-        inputs.setdefault(post, []).append((conn, from_host, tau))
+        if from_host:
+            kind = "host"
+        elif isinstance(conn.pre_obj, nengo.ensemble.Neurons) or conn.solver.weights:
+            kind = "weights"
+        else:
+            kind = "decoded"
+        tau = _tau(conn.synapse) if kind == "weights" else decode_tau
+        inputs.setdefault(post, []).append((conn, kind, tau))
     return inputs
 
 
@@ -399,9 +405,9 @@ def _check_one_synapse(network, chip, decode_tau):
         block_tau = max(tau for _, _, tau in inputs)
         if block_tau <= decode_tau or _same(block_tau, decode_tau):
             continue
-        for conn, from_host, tau in inputs:
+        for conn, kind, tau in inputs:
             own = _tau(conn.synapse)
-            if _same(own, block_tau):
+            if kind != "decoded" and _same(own, block_tau):
                 continue  # weights with the block's synapse; host: filtered on chip
             taus = sorted({_tau(c.synapse) for c, _, _ in inputs})
             raise LoihiMappingError(
@@ -409,7 +415,7 @@ def _check_one_synapse(network, chip, decode_tau):
                 f"{', '.join(f'{t:g}' for t in taus)} s, but Loihi filters all "
                 "inputs of a population with one time constant, and nengo-loihi "
                 f"would filter {conn} (synapse {own:g} s"
-                + (", from the host" if from_host else "")
+                + {"host": ", from the host", "decoded": ", decoded"}.get(kind, "")
                 + f") with {block_tau:g} s; give every connection into it the same "
                 "Lowpass synapse (host inputs too: they are then filtered once, on "
                 "the chip); for an LMUCell with hidden_cell='rnn': "
@@ -426,8 +432,8 @@ def _inputs_filtered_on_chip(network, decode_tau):
         block_tau = max(tau for _, _, tau in inputs)
         conns.extend(
             conn
-            for conn, from_host, _ in inputs
-            if from_host and block_tau > 0 and _same(_tau(conn.synapse), block_tau)
+            for conn, kind, _ in inputs
+            if kind == "host" and block_tau > 0 and _same(_tau(conn.synapse), block_tau)
         )
     synapses = [c.synapse for c in conns]
     try:

@@ -121,6 +121,30 @@ def test_lif_smoothing_trains_and_validates_on_rates():
     assert abs(val - rate) < 0.05, f"validation {val:.3f} vs rate {rate:.3f}"
 
 
+def test_weight_decay_shrinks_the_kernels():
+    """AdamW's decay keeps the trained kernels smaller and still learns."""
+    rng = np.random.RandomState(3)
+    x, y = toy_data(400, rng)
+    xt, yt = toy_data(200, rng)
+    norms, accuracy = {}, {}
+    for decay in (0.0, 2.0):
+        clf = toy_classifier()
+        clf.fit(
+            x,
+            y,
+            epochs=6,
+            minibatch_size=50,
+            learning_rate=1e-2,
+            weight_decay=decay,
+            verbose=0,
+        )
+        kernel = clf.params["cells"][0]["memory_kernel"]
+        norms[decay] = np.linalg.norm(kernel)
+        accuracy[decay] = clf.evaluate(xt, yt, spiking=False)
+    assert norms[2.0] < 0.8 * norms[0.0], f"kernel norms {norms}"
+    assert accuracy[2.0] > 0.9, f"rate test accuracy {accuracy}"
+
+
 def test_bad_data():
     clf = LMUClassifier(1, 12, 3, theta_items=12, memory_d=1, order=4, hidden_units=8)
     rng = np.random.RandomState(1)
@@ -140,6 +164,9 @@ def test_bad_data():
     for sigma in (0, -0.02, np.nan, "0.02"):
         with pytest.raises(ValidationError, match="lif_smoothing"):
             clf.fit(x, y, epochs=1, minibatch_size=50, lif_smoothing=sigma)
+    for decay in (-0.1, np.nan, "0.1"):
+        with pytest.raises(ValidationError, match="weight_decay"):
+            clf.fit(x, y, epochs=1, minibatch_size=50, weight_decay=decay)
     with pytest.raises(ValidationError, match="not trained"):
         clf.predict(x)
     with pytest.raises(ValidationError, match="theta_items"):
