@@ -55,35 +55,17 @@ from nengo_lmu.dl import LMUClassifier
 
 
 def keras_models(tf, keras_lmu):
-    def lmu_rnn():
-        inp = tf.keras.Input((40, 1))
-        h = keras_lmu.LMU(
-            memory_d=1,
-            order=40,
-            theta=40,
-            hidden_cell=tf.keras.layers.SimpleRNNCell(128),
-        )(inp)
-        return inp, h
+    def lmu(make_cell):
+        """keras-lmu's LMU (order 40, theta 40 steps) with ``make_cell()``."""
 
-    def lmu_rnn256():
-        inp = tf.keras.Input((40, 1))
-        h = keras_lmu.LMU(
-            memory_d=1,
-            order=40,
-            theta=40,
-            hidden_cell=tf.keras.layers.SimpleRNNCell(256),
-        )(inp)
-        return inp, h
+        def model():
+            inp = tf.keras.Input((40, 1))
+            layer = keras_lmu.LMU(
+                memory_d=1, order=40, theta=40, hidden_cell=make_cell()
+            )
+            return inp, layer(inp)
 
-    def lmu_dense():
-        inp = tf.keras.Input((40, 1))
-        h = keras_lmu.LMU(
-            memory_d=1,
-            order=40,
-            theta=40,
-            hidden_cell=tf.keras.layers.Dense(128, activation="tanh"),
-        )(inp)
-        return inp, h
+        return model
 
     def gru():
         inp = tf.keras.Input((40, 1))
@@ -94,9 +76,15 @@ def keras_models(tf, keras_lmu):
         return inp, tf.keras.layers.LSTM(110)(inp)
 
     return {
-        "keras-lmu, q40 theta40, SimpleRNN 128": lmu_rnn,
-        "keras-lmu, q40 theta40, SimpleRNN 256": lmu_rnn256,
-        "keras-lmu, q40 theta40, Dense 128 (tanh)": lmu_dense,
+        "keras-lmu, q40 theta40, SimpleRNN 128": lmu(
+            lambda: tf.keras.layers.SimpleRNNCell(128)
+        ),
+        "keras-lmu, q40 theta40, SimpleRNN 256": lmu(
+            lambda: tf.keras.layers.SimpleRNNCell(256)
+        ),
+        "keras-lmu, q40 theta40, Dense 128 (tanh)": lmu(
+            lambda: tf.keras.layers.Dense(128, activation="tanh")
+        ),
         "GRU 128": gru,
         "LSTM 110": lstm,
     }
