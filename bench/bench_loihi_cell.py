@@ -71,14 +71,15 @@ ITEM = 0.05  # seconds per item
 
 
 def classifier(memory_synapse=0.01, hidden_neuron_type=None, args=None):
+    hidden_synapse = args.hidden_synapse_items * ITEM
     layer = dict(
         memory_d=1,
         order=args.order,
         hidden_units=args.hidden,
         hidden_cell="rnn",
-        hidden_synapse=args.hidden_synapse_items * ITEM,
+        hidden_synapse=hidden_synapse,
         # Loihi filters all inputs of the hidden neurons with one synapse
-        hidden_input_synapse=args.hidden_synapse_items * ITEM,
+        hidden_input_synapse=hidden_synapse,
         n_neurons=args.n_neurons,
         memory_synapse=memory_synapse,
         memory_kwargs=loihi_memory_kwargs(dt=args.dt),

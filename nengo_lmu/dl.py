@@ -95,10 +95,12 @@ def _check_positive(value, attr, zero=False):
     (>= 0 with ``zero``)."""
     if value is None:
         return None
-    low, sign = (0.0, ">=") if zero else (np.nextafter(0.0, 1.0), ">")
-    if not (isinstance(value, numbers.Real) and np.isfinite(value) and value >= low):
+    real = isinstance(value, numbers.Real) and np.isfinite(value)
+    if not (real and (value >= 0 if zero else value > 0)):
         raise ValidationError(
-            f"must be None or a finite number {sign} 0 (got {value!r})", attr=attr
+            f"must be None or a finite number {'>=' if zero else '>'} 0 "
+            f"(got {value!r})",
+            attr=attr,
         )
     return float(value)
 
@@ -386,8 +388,8 @@ class _LMUModel:
         to 0 over the training (``CosineDecay`` over every minibatch of the
         ``epochs``); ``"constant"`` (default) keeps it. ``weight_decay`` > 0
         uses AdamW, Adam with decoupled weight decay (each step multiplies
-        every trained parameter by ``1 - learning_rate * weight_decay``). Measured on MNIST-1D
-        (order 40, lowpass recurrence of 4 items, 30 epochs, 1000 test
+        every trained parameter by ``1 - learning_rate * weight_decay``).
+        Measured on MNIST-1D (order 40, lowpass recurrence of 4 items, 30 epochs, 1000 test
         sequences): Adam 1e-2 with cosine decay scored 0.750 with the rate
         memory and 0.691 with spikes, against 0.654 and 0.659 at a constant
         1e-2.

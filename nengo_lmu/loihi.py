@@ -370,13 +370,14 @@ def _tau(synapse):
 
 
 def _chip_inputs(network, chip, decode_tau):
-    """``{ensemble: [(connection, kind, tau)]}`` for on-chip ensembles.
+    """``[(ensemble, block_tau, [(connection, kind), ...])]`` for on-chip
+    ensembles.
 
     ``kind`` is ``"host"`` (from the host), ``"weights"`` (neuron-to-neuron
     weights between on-chip objects) or ``"decoded"`` (on chip, through
-    nengo-loihi's decode neurons). ``tau`` is the on-chip filter nengo-loihi
-    asks for on the connection's behalf: its own synapse for weights,
-    ``decode_tau`` otherwise.
+    nengo-loihi's decode neurons). Each connection asks nengo-loihi for an
+    on-chip filter: its own synapse for weights, ``decode_tau`` otherwise;
+    ``block_tau``, the largest, is the one the ensemble gets.
     """
     inputs = {}
     for conn in network.all_connections:
@@ -393,7 +394,10 @@ def _chip_inputs(network, chip, decode_tau):
             kind = "decoded"
         tau = _tau(conn.synapse) if kind == "weights" else decode_tau
         inputs.setdefault(post, []).append((conn, kind, tau))
-    return inputs
+    return [
+        (ens, max(tau for _, _, tau in conns), [(c, k) for c, k, _ in conns])
+        for ens, conns in inputs.items()
+    ]
 
 
 def _same(a, b):
@@ -401,15 +405,14 @@ def _same(a, b):
 
 
 def _check_one_synapse(network, chip, decode_tau):
-    for ens, inputs in _chip_inputs(network, chip, decode_tau).items():
-        block_tau = max(tau for _, _, tau in inputs)
+    for ens, block_tau, inputs in _chip_inputs(network, chip, decode_tau):
         if block_tau <= decode_tau or _same(block_tau, decode_tau):
             continue
-        for conn, kind, tau in inputs:
+        for conn, kind in inputs:
             own = _tau(conn.synapse)
             if kind != "decoded" and _same(own, block_tau):
                 continue  # weights with the block's synapse; host: filtered on chip
-            taus = sorted({_tau(c.synapse) for c, _, _ in inputs})
+            taus = sorted({_tau(c.synapse) for c, _ in inputs})
             raise LoihiMappingError(
                 f"{ens}: its inputs have synapses of "
                 f"{', '.join(f'{t:g}' for t in taus)} s, but Loihi filters all "
@@ -427,14 +430,13 @@ def _check_one_synapse(network, chip, decode_tau):
 def _inputs_filtered_on_chip(network, decode_tau):
     """Meanwhile, ``synapse=None`` on each host input whose synapse equals the
     on-chip synapse of its target (which filters it there, once)."""
-    conns = []
-    for inputs in _chip_inputs(network, _on_chip(network), decode_tau).values():
-        block_tau = max(tau for _, _, tau in inputs)
-        conns.extend(
-            conn
-            for conn, kind, _ in inputs
-            if kind == "host" and block_tau > 0 and _same(_tau(conn.synapse), block_tau)
-        )
+    conns = [
+        conn
+        for _, block_tau, inputs in _chip_inputs(network, _on_chip(network), decode_tau)
+        for conn, kind in inputs
+        # (block_tau 0: a Lowpass(0) host input keeps its one-step delay)
+        if kind == "host" and block_tau > 0 and _same(_tau(conn.synapse), block_tau)
+    ]
     synapses = [c.synapse for c in conns]
     try:
         for c in conns:
