@@ -154,6 +154,51 @@ def test_hidden_input_synapse_filters_memory_and_input_paths(rng):
     assert np.max(np.abs(H - np.array(expected))) < 1e-8
 
 
+def test_memory_kernel_scale_keeps_the_network(rng):
+    """``memory_kernel_scale`` reparametrises W_m; the network is unchanged.
+
+    The same kernels give the same hidden output (to rounding) with and
+    without it, and `get_kernels` returns them in ``m``'s units; the
+    trainable connection holds ``W_m * scale`` behind a fixed ``1 / scale``.
+    """
+    dt, steps = 0.001, 50
+    args = (2, 2, 4, 0.02, 6)
+    options = dict(
+        memory_neuron_type=nengo.Direct(), hidden_neuron_type=nengo.neurons.Tanh()
+    )
+    probe = LMUCell(*args, add_to_container=False, **options)
+    kernels = {
+        name: rng.uniform(-0.5, 0.5, size=shape)
+        for name, shape in probe.kernel_shapes().items()
+    }
+    scale = rng.uniform(0.01, 2.0, size=8)
+    x = rng.uniform(-1, 1, size=(steps, 2))
+    outputs, cells = [], []
+    for memory_kernel_scale in (None, scale):
+        with nengo.Network() as model:
+            stim = nengo.Node(nengo.processes.PresentInput(x, dt))
+            cell = LMUCell(
+                *args,
+                kernels=kernels,
+                memory_kernel_scale=memory_kernel_scale,
+                **options,
+            )
+            nengo.Connection(stim, cell.input, synapse=None)
+            p_h = nengo.Probe(cell.output, synapse=None)
+        with nengo.Simulator(model, dt=dt, progress_bar=False) as sim:
+            sim.run_steps(steps)
+        outputs.append(sim.data[p_h])
+        cells.append(cell)
+    assert np.max(np.abs(outputs[1] - outputs[0])) < 1e-8
+    assert np.max(np.abs(outputs[0])) > 0.1  # the hidden layer is not silent
+    assert np.allclose(
+        cells[1].get_kernels()["memory_kernel"], kernels["memory_kernel"], atol=1e-12
+    )
+    conn = cells[1].trainable_connections["memory_kernel"]
+    assert np.allclose(conn.transform.init, kernels["memory_kernel"] * scale)
+    assert np.allclose(cells[1].memory_normalize_conn.transform.init, 1 / scale)
+
+
 @pytest.mark.parametrize(
     "kwargs, attr",
     [
@@ -168,6 +213,9 @@ def test_hidden_input_synapse_filters_memory_and_input_paths(rng):
         ),
         (dict(hidden_neuron_type="tanh"), "hidden_neuron_type"),
         (dict(theta=-1), "theta"),
+        (dict(memory_kernel_scale=np.ones(3)), "memory_kernel_scale"),
+        (dict(memory_kernel_scale=[1, 1, 0, 1]), "memory_kernel_scale"),
+        (dict(memory_kernel_scale=[1, 1, np.nan, 1]), "memory_kernel_scale"),
     ],
 )
 def test_bad_cell_parameters(kwargs, attr):

@@ -102,6 +102,17 @@ class LMUCell(nengo.Network):
         Synapse of the memory, seconds.
     dt : float
         Simulator time step, seconds.
+    memory_kernel_scale : (memory_d * order,) array_like, optional
+        Trains ``W_m`` in units of ``m / memory_kernel_scale``: the hidden
+        layer reads the memory through a fixed (untrainable) diagonal
+        ``1 / memory_kernel_scale`` and a trainable kernel
+        ``W_m * memory_kernel_scale``. Same network and same kernels (all
+        read and given in ``m``'s units); only the training's step sizes
+        change. Legendre coefficients of a smooth input shrink with their
+        index, so a kernel trained on the raw ``m`` learns the high
+        coefficients slowly; give their typical size (e.g. the RMS of ``m``
+        on the training data) to even that out. ``None`` (default): the
+        kernel reads ``m`` directly.
     kernels : dict, optional
         Initial values of the trainable parameters (see `KERNELS`); missing
         ones are initialised: random unit-norm rows for the input encoders
@@ -149,6 +160,7 @@ class LMUCell(nengo.Network):
         memory_neuron_type=None,
         memory_synapse=0.1,
         dt=0.001,
+        memory_kernel_scale=None,
         kernels=None,
         memory_kwargs=None,
         hidden_kwargs=None,
@@ -212,6 +224,18 @@ class LMUCell(nengo.Network):
         )
         shapes = self.kernel_shapes()
         kernels = self._init_kernels(kernels, shapes, hidden_neuron_type)
+        if memory_kernel_scale is not None:
+            memory_kernel_scale = np.array(memory_kernel_scale, dtype=float)
+            if memory_kernel_scale.shape != (D,) or not np.all(
+                np.isfinite(memory_kernel_scale) & (memory_kernel_scale > 0)
+            ):
+                raise ValidationError(
+                    f"must be {D} positive finite values, one per memory state "
+                    f"(got {memory_kernel_scale!r})",
+                    attr="memory_kernel_scale",
+                    obj=self,
+                )
+        self.memory_kernel_scale = memory_kernel_scale
 
         # output scale of the hidden neurons: Tanh outputs tanh(J) / tau_ref
         scale = (
@@ -252,10 +276,20 @@ class LMUCell(nengo.Network):
                 transform=kernels["input_encoders"],
                 synapse=None,
             )
+            memory_out, memory_kernel = self.memory.state, kernels["memory_kernel"]
+            if memory_kernel_scale is not None:
+                memory_out = nengo.Node(size_in=D, label="memory_normalized")
+                self.memory_normalize_conn = nengo.Connection(
+                    self.memory.state,
+                    memory_out,
+                    transform=1.0 / memory_kernel_scale,
+                    synapse=None,
+                )
+                memory_kernel = memory_kernel * memory_kernel_scale
             c["memory_kernel"] = nengo.Connection(
-                self.memory.state,
+                memory_out,
                 self.hidden.neurons,
-                transform=kernels["memory_kernel"],
+                transform=memory_kernel,
                 synapse=hidden_input_synapse,
             )
             if input_to_hidden:
@@ -360,6 +394,8 @@ class LMUCell(nengo.Network):
             name: _full_transform(conn.transform.init, shapes[name])
             for name, conn in self.trainable_connections.items()
         }
+        if self.memory_kernel_scale is not None:
+            out["memory_kernel"] = out["memory_kernel"] / self.memory_kernel_scale
         bias = self.hidden.bias
         out["hidden_bias"] = np.array(
             (
