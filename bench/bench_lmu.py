@@ -177,7 +177,7 @@ def main():
     import keras_lmu
 
     x, y, xt, yt = mnist1d()
-    held_out = "test"
+    held_out = "test set"
     if args.validation:
         if not 0 < args.validation < len(x):
             parser.error(f"--validation must be within 1..{len(x) - 1}")
