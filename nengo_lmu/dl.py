@@ -40,7 +40,8 @@ def configure_trainable(model):
     Calls ``nengo_dl.configure_settings(trainable=None, stateful=False)`` on
     ``model`` (the top-level network given to the simulator) and marks each
     `.LegendreMemory` inside it untrainable, as well as each `.LMUCell`'s
-    fixed output scale (``hidden.neurons -> output``).
+    fixed output scale (``hidden.neurons -> output``) and its fixed memory
+    normalisation (``memory_kernel_scale``), if any.
     """
     import nengo_dl
 
@@ -55,7 +56,7 @@ def configure_trainable(model):
             # the fixed output scale of the hidden neurons (tau_ref for Tanh):
             # trained, it would be a parameter that `get_kernels` does not keep
             model.config[net.output_conn].trainable = False
-            if net.memory_kernel_scale is not None:
+            if net.memory_normalize_conn is not None:
                 model.config[net.memory_normalize_conn].trainable = False
     return model
 

@@ -370,9 +370,14 @@ def test_normalize_memory_trains_the_same_network(regressor):
     assert hist["loss"][-1] < 0.3 * hist["loss"][0], hist["loss"]
     persistence = np.sqrt(np.mean((xt - yt) ** 2)) / np.std(yt)
     assert reg.nrmse(xt, yt, spiking=False) < 0.6 * persistence
+    from nengo_lmu.dl import configure_trainable
+
     rms = reg.state_scale / reg.state_sigmas
-    cell = reg.build(training=True).cells[0]
+    b = reg.build(training=True)
+    cell = b.cells[0]
     assert np.allclose(cell.memory_normalize_conn.transform.init, 1 / rms)
+    configure_trainable(b.model)
+    assert b.model.config[cell.memory_normalize_conn].trainable is False
     assert reg.build().cells[0].memory_kernel_scale is None
     assert np.allclose(
         reg.predict(xt[:4], spiking=False, simulator="nengo"),

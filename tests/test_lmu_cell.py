@@ -197,6 +197,7 @@ def test_memory_kernel_scale_keeps_the_network(rng):
     conn = cells[1].trainable_connections["memory_kernel"]
     assert np.allclose(conn.transform.init, kernels["memory_kernel"] * scale)
     assert np.allclose(cells[1].memory_normalize_conn.transform.init, 1 / scale)
+    assert cells[0].memory_normalize_conn is None
 
 
 @pytest.mark.parametrize(

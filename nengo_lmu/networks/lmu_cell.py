@@ -111,8 +111,10 @@ class LMUCell(nengo.Network):
         change. Legendre coefficients of a smooth input shrink with their
         index, so a kernel trained on the raw ``m`` learns the high
         coefficients slowly; give their typical size (e.g. the RMS of ``m``
-        on the training data) to even that out. ``None`` (default): the
-        kernel reads ``m`` directly.
+        on the training data) to even that out. Meant for training (as
+        `nengo_lmu.dl`'s ``normalize_memory`` uses it): deploy the trained
+        kernels in a cell without it, which has no extra node. ``None``
+        (default): the kernel reads ``m`` directly.
     kernels : dict, optional
         Initial values of the trainable parameters (see `KERNELS`); missing
         ones are initialised: random unit-norm rows for the input encoders
@@ -140,6 +142,8 @@ class LMUCell(nengo.Network):
         The hidden neurons.
     trainable_connections : dict
         The trainable connections, keyed like `KERNELS` (bias excepted).
+    memory_normalize_conn : nengo.Connection or None
+        The fixed ``1 / memory_kernel_scale`` diagonal (``None`` without it).
     """
 
     def __init__(
@@ -277,6 +281,7 @@ class LMUCell(nengo.Network):
                 synapse=None,
             )
             memory_out, memory_kernel = self.memory.state, kernels["memory_kernel"]
+            self.memory_normalize_conn = None
             if memory_kernel_scale is not None:
                 memory_out = nengo.Node(size_in=D, label="memory_normalized")
                 self.memory_normalize_conn = nengo.Connection(
