@@ -47,6 +47,7 @@ Usage: ``python bench/bench_lmu.py [--epochs 30] [--out bench/results]``
 
 import argparse
 import datetime
+import functools
 import os
 import platform
 import time
@@ -254,33 +255,30 @@ def main():
             readout_synapse=None,
             layers=[layer],
         )
-        hist = clf.fit(
+        # what the training and the fine-tuning share
+        fit = functools.partial(
+            clf.fit,
             x,
             y,
-            epochs=args.epochs,
             minibatch_size=100,
-            learning_rate=args.lr,
-            lr_schedule=args.lr_schedule,
             memory_surrogate=spec["memory_surrogate"],
             lif_smoothing=spec["lif_smoothing"],
             weight_decay=decay,
-            validation_data=(xt, yt),
             verbose=0,
+        )
+        hist = fit(
+            epochs=args.epochs,
+            learning_rate=args.lr,
+            lr_schedule=args.lr_schedule,
+            validation_data=(xt, yt),
         )
         seconds = hist["seconds_per_epoch"] * args.epochs
         if args.finetune_epochs:
-            tuned = clf.fit(
-                x,
-                y,
+            tuned = fit(
                 epochs=args.finetune_epochs,
-                minibatch_size=100,
                 learning_rate=args.lr / 10,
                 lr_schedule="cosine",
-                memory_surrogate=spec["memory_surrogate"],
-                lif_smoothing=spec["lif_smoothing"],
-                weight_decay=decay,
                 steps_per_item=args.finetune_steps,
-                verbose=0,
             )
             seconds += tuned["seconds_per_epoch"] * args.finetune_epochs
             name = (

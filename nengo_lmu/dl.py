@@ -209,20 +209,18 @@ class _LMUModel:
                 f"must be True or False (got {normalize_memory!r})",
                 attr="normalize_memory",
             )
-        fixed = {"state_scale", "input_process"} & set(
-            self.layers[0].get("memory_kwargs", {})
-        )
         if normalize_memory and "memory_kernel_scale" in self.layers[0]:
             raise ValidationError(
                 "sets the first cell's memory_kernel_scale from the data; give "
                 "either it or memory_kernel_scale, not both",
                 attr="normalize_memory",
             )
-        if normalize_memory and fixed:
+        if normalize_memory and self._caller_state_scale():
             raise ValidationError(
                 f"uses the memory states' RMS on the training data, which fit "
                 f"does not compute when the first cell's memory_kwargs give "
-                f"{sorted(fixed)}; pass memory_kernel_scale to the cell instead",
+                f"{self._caller_state_scale()}; pass memory_kernel_scale to the "
+                f"cell instead",
                 attr="normalize_memory",
             )
         self.normalize_memory = bool(normalize_memory)
@@ -231,6 +229,12 @@ class _LMUModel:
         self.input_scale = _check_positive(input_scale, "input_scale")
         self.state_scale = None  # set by fit: the first memory's state scale
         self.history = {}
+
+    def _caller_state_scale(self):
+        """The first memory's arguments that scale its states (sorted), if the
+        caller gave any; otherwise fit scales them to the data."""
+        given = self.layers[0].get("memory_kwargs", {})
+        return sorted({"state_scale", "input_process"} & set(given))
 
     @property
     def theta(self):
@@ -425,10 +429,10 @@ class _LMUModel:
         ``epochs``); ``"constant"`` (default) keeps it. ``weight_decay`` > 0
         uses AdamW, Adam with decoupled weight decay (each step multiplies
         every trained parameter by ``1 - learning_rate * weight_decay``).
-        Measured on MNIST-1D (order 40, lowpass recurrence of 4 items, 30 epochs, 1000 test
-        sequences): Adam 1e-2 with cosine decay scored 0.750 with the rate
-        memory and 0.691 with spikes, against 0.654 and 0.659 at a constant
-        1e-2.
+        Measured on MNIST-1D (order 40, lowpass recurrence of 4 items, 30
+        epochs, 1000 test sequences): Adam 1e-2 with cosine decay scored
+        0.750 with the rate memory and 0.691 with spikes, against 0.654 and
+        0.659 at a constant 1e-2.
 
         The memories are never trained; ``memory_surrogate`` says what
         stands in for them during training: ``"exact"`` (default), the
@@ -484,10 +488,7 @@ class _LMUModel:
             # scale below), and the hidden kernels learn at Adam's step size
             self.input_scale = 1.0 / (float(np.std(x - self.input_offset)) or 1.0)
         x = self._scale_inputs(x)
-        memory_kwargs = self.layers[0].get("memory_kwargs", {})
-        if self.state_scale is None and not (
-            {"state_scale", "input_process"} & set(memory_kwargs)
-        ):
+        if self.state_scale is None and not self._caller_state_scale():
             self.state_scale = self._data_state_scale(x)
         n = (len(x) // minibatch_size) * minibatch_size
         if n == 0:

@@ -74,16 +74,16 @@ def similarity(A, B, scale):
     return A * scale[None, :] / scale[:, None], B / scale[:, None]
 
 
-def check_scale(scale, n):
-    """Validate a state scale of ``n`` finite positive values."""
+def check_scale(scale, n, attr="state_scale", obj=None):
+    """Validate a scale of ``n`` finite positive values (one per state)."""
     scale = np.asarray(scale, dtype=float)
     if scale.shape != (n,):
         raise ValidationError(
-            f"must have shape ({n},) (got {scale.shape})", attr="state_scale"
+            f"must have shape ({n},) (got {scale.shape})", attr=attr, obj=obj
         )
     if not np.all(np.isfinite(scale)) or np.any(scale <= 0):
         raise ValidationError(
-            f"must be finite and > 0 (got {scale})", attr="state_scale"
+            f"must be finite and > 0 (got {scale})", attr=attr, obj=obj
         )
     return scale
 

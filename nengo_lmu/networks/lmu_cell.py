@@ -6,6 +6,7 @@ from nengo.exceptions import ValidationError
 from nengo.params import FrozenObject
 
 from nengo_lmu.networks.legendre_memory import LegendreMemory, _check_int
+from nengo_lmu.scaling import check_scale
 
 HIDDEN_CELLS = ("dense", "rnn")
 
@@ -229,16 +230,9 @@ class LMUCell(nengo.Network):
         shapes = self.kernel_shapes()
         kernels = self._init_kernels(kernels, shapes, hidden_neuron_type)
         if memory_kernel_scale is not None:
-            memory_kernel_scale = np.array(memory_kernel_scale, dtype=float)
-            if memory_kernel_scale.shape != (D,) or not np.all(
-                np.isfinite(memory_kernel_scale) & (memory_kernel_scale > 0)
-            ):
-                raise ValidationError(
-                    f"must be {D} positive finite values, one per memory state "
-                    f"(got {memory_kernel_scale!r})",
-                    attr="memory_kernel_scale",
-                    obj=self,
-                )
+            memory_kernel_scale = check_scale(
+                memory_kernel_scale, D, attr="memory_kernel_scale", obj=self
+            )
         self.memory_kernel_scale = memory_kernel_scale
 
         # output scale of the hidden neurons: Tanh outputs tanh(J) / tau_ref
