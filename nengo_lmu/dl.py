@@ -468,6 +468,13 @@ class _LMUModel:
         the spiking evaluation: the finer-step network fitted the training
         set better (0.673 vs 0.614) and generalised worse (test 0.473 vs
         0.573 at its own step size; 0.450 vs 0.483 at 20 steps).
+
+        ``unroll_simulation`` is NengoDL's: simulator steps built into each
+        iteration of the TensorFlow while loop. ``(n_items + lag) *
+        steps_per_item`` (the whole padded sequence) builds no loop at all:
+        measured on MNIST-1D (the 256-unit cell, 2000 sequences, 2-core CPU)
+        3.5 s per epoch against 4.7 s at 1, after about 20 s more building
+        the graph; at 5 steps per item, fully unrolled, the build took 105 s.
         """
         import nengo_dl
         import tensorflow as tf
