@@ -30,7 +30,9 @@ def scale_firing_rates(neuron_type, factor):
     ``1 / dt``: measured on Mackey-Glass (``bench/bench_mackey_glass.py``,
     hidden LIF of amplitude 0.01, 1 ms steps, the training sequences),
     spiking NRMSE 0.158 unscaled, 0.092 with a factor of 2, 0.079 with 3 and
-    0.102 with 4.
+    0.102 with 4. On Loihi (nengo-loihi rounds ``tau_ref`` to whole time
+    steps) the curve is only kept where ``tau_ref / factor`` is a multiple of
+    ``dt``.
 
     Parameters
     ----------
