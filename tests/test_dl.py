@@ -282,14 +282,21 @@ def sine_data(n, rng, items=30, ahead=3):
 REG_KWARGS = dict(memory_d=1, order=4, hidden_units=32, seed=0)
 
 
-@pytest.fixture(scope="module")
-def regressor():
+def toy_regressor(**kwargs):
+    """An untrained regressor for `sine_data` (30 items, 50 ms each)."""
     from nengo_lmu.dl import LMURegressor
 
+    return LMURegressor(
+        1, 30, 1, theta_items=10, item_duration=0.05, **REG_KWARGS, **kwargs
+    )
+
+
+@pytest.fixture(scope="module")
+def regressor():
     rng = np.random.RandomState(4)
     x, y = sine_data(200, rng)
     xt, yt = sine_data(50, rng)
-    reg = LMURegressor(1, 30, 1, theta_items=10, item_duration=0.05, **REG_KWARGS)
+    reg = toy_regressor()
     hist = reg.fit(x, y, epochs=10, minibatch_size=25, learning_rate=2e-2, verbose=0)
     return reg, hist, (xt, yt)
 
@@ -312,11 +319,9 @@ def test_regressor_learns(regressor):
 
 
 def test_regressor_save_load_exact(regressor, tmp_path):
-    from nengo_lmu.dl import LMURegressor
-
     reg, _, (xt, yt) = regressor
     reg.save(tmp_path / "reg.npz")
-    other = LMURegressor(1, 30, 1, theta_items=10, item_duration=0.05, **REG_KWARGS)
+    other = toy_regressor()
     other.load(tmp_path / "reg.npz")
     assert (other.target_offset, other.target_scale) == (
         reg.target_offset,
@@ -357,15 +362,7 @@ def test_normalize_memory_trains_the_same_network(regressor):
     _, _, (xt, yt) = regressor
     rng = np.random.RandomState(4)
     x, y = sine_data(200, rng)
-    reg = LMURegressor(
-        1,
-        30,
-        1,
-        theta_items=10,
-        item_duration=0.05,
-        normalize_memory=True,
-        **REG_KWARGS,
-    )
+    reg = toy_regressor(normalize_memory=True)
     hist = reg.fit(x, y, epochs=10, minibatch_size=25, learning_rate=2e-2, verbose=0)
     assert hist["loss"][-1] < 0.3 * hist["loss"][0], hist["loss"]
     persistence = np.sqrt(np.mean((xt - yt) ** 2)) / np.std(yt)
@@ -411,8 +408,6 @@ def test_normalize_memory_trains_the_same_network(regressor):
 
 def test_train_at_several_steps_per_item():
     """Training at 3 simulator steps per item learns; so does the regressor."""
-    from nengo_lmu.dl import LMURegressor
-
     rng = np.random.RandomState(5)
     x, y = toy_data(200, rng)
     xt, yt = toy_data(100, rng)
@@ -430,7 +425,7 @@ def test_train_at_several_steps_per_item():
     assert acc > 0.9, acc
 
     xs, ys = sine_data(100, rng)
-    reg = LMURegressor(1, 30, 1, theta_items=10, item_duration=0.05, **REG_KWARGS)
+    reg = toy_regressor()
     hist = reg.fit(
         xs,
         ys,
@@ -453,7 +448,7 @@ def test_scaled_firing_rates_deploy_the_same_regressor(regressor, tmp_path):
     each item's 50 steps, is 0.119 of the target's standard deviation with
     nengo's LIF and 0.042 with neurons firing three times as fast.
     """
-    from nengo_lmu.dl import LMURegressor, rate_version
+    from nengo_lmu.dl import rate_version
     from nengo_lmu.networks.legendre_memory import DEFAULT_ENSEMBLE
     from nengo_lmu.neurons import scale_firing_rates
 
@@ -462,15 +457,8 @@ def test_scaled_firing_rates_deploy_the_same_regressor(regressor, tmp_path):
     rate_memory = rate_version(DEFAULT_ENSEMBLE["neuron_type"])
 
     def deployed(neuron_type):
-        return LMURegressor(
-            1,
-            30,
-            1,
-            theta_items=10,
-            item_duration=0.05,
-            memory_neuron_type=rate_memory,
-            hidden_neuron_type=neuron_type,
-            **REG_KWARGS,
+        return toy_regressor(
+            memory_neuron_type=rate_memory, hidden_neuron_type=neuron_type
         ).load(tmp_path / "reg.npz")
 
     lif = nengo.LIF(amplitude=0.01)
