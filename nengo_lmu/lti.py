@@ -57,32 +57,36 @@ def simulate(Ad, Bd, u, x0=None):
     ----------
     Ad : (n, n) array_like
     Bd : (n, p) array_like
-    u : (steps, p) or (steps,) array_like
-        Input; a 1-D input is taken as ``p = 1``.
+    u : (steps, p) or (steps,) or (batch, steps, p) array_like
+        Input; a 1-D input is taken as ``p = 1``, a 3-D one as a batch of
+        sequences, run side by side.
     x0 : (n,) array_like, optional
         State before the first step (zeros by default).
 
     Returns
     -------
-    x : (steps, n) ndarray
+    x : (steps, n) or (batch, steps, n) ndarray
         The state after each step.
     """
     Ad, Bd = _check_ab(Ad, Bd)
     u = np.asarray(u, dtype=float)
     if u.ndim == 1:
         u = u[:, None]
-    if u.ndim != 2 or u.shape[1] != Bd.shape[1]:
+    if u.ndim not in (2, 3) or u.shape[-1] != Bd.shape[1]:
         raise ValidationError(
-            f"must have shape (steps, {Bd.shape[1]}) (got {u.shape})", attr="u"
+            f"must have shape (steps, {Bd.shape[1]}) or (batch, steps, "
+            f"{Bd.shape[1]}) (got {u.shape})",
+            attr="u",
         )
     x = np.zeros(Ad.shape[0]) if x0 is None else np.array(x0, dtype=float)
+    x = np.broadcast_to(x, u.shape[:-2] + x.shape)
     # the input term does not depend on the state: compute it in one product
     bu = u @ Bd.T
-    out = np.empty((len(u), Ad.shape[0]))
+    out = np.empty(u.shape[:-1] + (Ad.shape[0],))
     AdT = Ad.T
-    for k in range(len(u)):
-        x = x @ AdT + bu[k]
-        out[k] = x
+    for k in range(u.shape[-2]):
+        x = x @ AdT + bu[..., k, :]
+        out[..., k, :] = x
     return out
 
 

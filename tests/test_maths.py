@@ -226,6 +226,25 @@ def test_simulate_matches_dlsim(rng):
         assert np.max(np.abs(x - xs)) > 1e-3
 
 
+def test_simulate_batch_runs_each_sequence(rng):
+    """A (batch, steps, p) input gives each sequence's own run (to rounding)."""
+    sys = LegendreDelay(0.05, 5)
+    Ad, Bd = discretize(sys.A, np.hstack([sys.B, -2 * sys.B]), 1e-3)
+    u = rng.uniform(-1, 1, size=(3, 40, 2))
+    x0 = rng.uniform(-1, 1, size=5)
+    for init in [None, x0]:
+        x = simulate(Ad, Bd, u, x0=init)
+        assert x.shape == (3, 40, 5)
+        for b in range(3):
+            assert np.allclose(
+                x[b], simulate(Ad, Bd, u[b], x0=init), rtol=1e-13, atol=1e-15
+            )
+    with pytest.raises(ValidationError, match="batch, steps, 2"):
+        simulate(Ad, Bd, u[..., :1])
+    with pytest.raises(ValidationError, match="got \\(1, 3, 40, 2\\)"):
+        simulate(Ad, Bd, u[None])
+
+
 # --- mapping ---------------------------------------------------------------
 
 
