@@ -200,6 +200,72 @@ def test_memory_kernel_scale_keeps_the_network(rng):
     assert cells[0].memory_normalize_conn is None
 
 
+@pytest.mark.parametrize("discretizer", ["zoh", "euler"])
+def test_external_memory_equals_the_exact_memory(discretizer, rng):
+    """An ``external_memory`` cell fed `input_memory_states` computes what
+    the cell with the Direct memory computes: the same memory state (through
+    its input encoders) and hidden output, step by step (to rounding), and
+    `get_kernels` reads the same kernels back."""
+    dt, steps, n = 0.002, 60, 3
+    args = (2, 3, 5, 0.03, 7)
+    options = dict(
+        hidden_cell="rnn",
+        input_to_hidden=True,
+        hidden_synapse=0.004,
+        hidden_neuron_type=nengo.neurons.Tanh(),
+        memory_kwargs=dict(discretizer=discretizer),
+        dt=dt,
+    )
+    probe = LMUCell(*args, add_to_container=False, **options)
+    kernels = {
+        name: rng.uniform(-0.5, 0.5, size=shape)
+        for name, shape in probe.kernel_shapes().items()
+    }
+    x = rng.uniform(-1, 1, size=(n, steps, 2))
+    states = probe.input_memory_states(x)
+    assert states.shape == (n, steps, 10)
+    assert np.allclose(probe.input_memory_states(x[1]), states[1], atol=1e-14)
+    h, m, cells = [], [], []
+    for external in (False, True):
+        now = {"i": 0}
+
+        def row(a, t):
+            # row j at the j-th step (nengo's first step is t = dt)
+            return a[now["i"], int(round(t / dt)) - 1]
+
+        with nengo.Network() as model:
+            stim = nengo.Node(lambda t: row(x, t))
+            cell = LMUCell(
+                *args,
+                kernels=kernels,
+                memory_neuron_type=nengo.Direct(),
+                external_memory=external,
+                **options,
+            )
+            nengo.Connection(stim, cell.input, synapse=None)
+            if external:
+                feed = nengo.Node(lambda t: row(states, t), size_out=10)
+                nengo.Connection(feed, cell.input_memory, synapse=None)
+            p_h = nengo.Probe(cell.output, synapse=None)
+            p_m = nengo.Probe(cell.memory_state, synapse=None)
+        outs = []
+        with nengo.Simulator(model, dt=dt, progress_bar=False) as sim:
+            for i in range(n):
+                now["i"] = i
+                sim.reset()
+                sim.run_steps(steps)
+                outs.append((sim.data[p_h], sim.data[p_m]))
+        h.append(np.array([o[0] for o in outs]))
+        m.append(np.array([o[1] for o in outs]))
+        cells.append(cell)
+    assert np.max(np.abs(m[0])) > 0.1 and np.max(np.abs(h[0])) > 0.1
+    assert np.max(np.abs(m[1] - m[0])) < 1e-10
+    assert np.max(np.abs(h[1] - h[0])) < 1e-10
+    assert cells[1].memory is None and cells[0].input_memory is None
+    for name, value in cells[1].get_kernels().items():
+        assert np.allclose(value, kernels[name], rtol=0, atol=1e-15), name
+
+
 @pytest.mark.parametrize(
     "kwargs, attr",
     [
@@ -217,6 +283,14 @@ def test_memory_kernel_scale_keeps_the_network(rng):
         (dict(memory_kernel_scale=np.ones(3)), "memory_kernel_scale"),
         (dict(memory_kernel_scale=[1, 1, 0, 1]), "memory_kernel_scale"),
         (dict(memory_kernel_scale=[1, 1, np.nan, 1]), "memory_kernel_scale"),
+        (dict(external_memory=1), "external_memory"),
+        (dict(external_memory=True, theta=-1), "theta"),
+        (
+            dict(external_memory=True, memory_kwargs=dict(discretizer="tustin")),
+            "discretizer",
+        ),
+        (dict(external_memory=True, hidden_to_memory=True), "external_memory"),
+        (dict(external_memory=True, memory_to_memory=True), "external_memory"),
     ],
 )
 def test_bad_cell_parameters(kwargs, attr):
@@ -224,3 +298,19 @@ def test_bad_cell_parameters(kwargs, attr):
     params.update(kwargs)
     with pytest.raises(ValidationError, match=attr):
         LMUCell(**params, add_to_container=False)
+
+
+@pytest.mark.parametrize(
+    "kwargs, x_shape, match",
+    [
+        (dict(hidden_to_memory=True), (5, 2), "hidden layer"),
+        (dict(memory_to_memory=True), (5, 2), "hidden layer"),
+        ({}, (5, 3), "got \\(5, 3\\)"),
+        ({}, (5,), "got \\(5,\\)"),
+        ({}, (1, 2, 5, 2), "steps, 2"),
+    ],
+)
+def test_bad_input_memory_states_input(kwargs, x_shape, match):
+    cell = LMUCell(2, 1, 4, 0.1, 4, add_to_container=False, **kwargs)
+    with pytest.raises(ValidationError, match=match):
+        cell.input_memory_states(np.zeros(x_shape))

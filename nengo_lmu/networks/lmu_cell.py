@@ -5,6 +5,8 @@ import numpy as np
 from nengo.exceptions import ValidationError
 from nengo.params import FrozenObject
 
+from nengo_lmu.legendre import LegendreDelay
+from nengo_lmu.lti import DISCRETIZERS, discretize, simulate
 from nengo_lmu.networks.legendre_memory import LegendreMemory, _check_int
 from nengo_lmu.scaling import check_scale
 
@@ -126,6 +128,18 @@ class LMUCell(nengo.Network):
     memory_kwargs : dict, optional
         Extra arguments of the `.LegendreMemory` (e.g. ``input_process``,
         ``max_rates``).
+    external_memory : bool
+        Leave the memory out (default False): the input encoders then read
+        `input_memory`, a node that the caller drives with the memory of
+        each input dimension (`input_memory_states` computes it, exactly),
+        and write `memory_state` (by linearity, the memory of ``e_x x`` is
+        ``e_x`` applied to the memory of ``x``). Without ``hidden_to_memory``
+        and ``memory_to_memory`` the memory's state depends on the input
+        alone and its dynamics have no trainable parts, so a training can
+        compute them once per data set instead of simulating them at every
+        step (`nengo_lmu.dl`'s ``memory_surrogate="precomputed"``); the same
+        parameters train. Only ``discretizer`` of ``memory_kwargs`` matters
+        here.
     hidden_kwargs : dict, optional
         Extra arguments of the hidden `nengo.Ensemble`.
     label, seed, add_to_container
@@ -137,8 +151,14 @@ class LMUCell(nengo.Network):
         Input ``x``, size ``input_d``.
     output : nengo.Node
         The hidden layer ``h`` (scaled neuron output), size ``hidden_units``.
-    memory : LegendreMemory
-        The memory; ``memory.state`` is ``m`` (size ``memory_d * order``).
+    memory : LegendreMemory or None
+        The memory (None with ``external_memory``).
+    memory_state : nengo.Node
+        ``m`` (size ``memory_d * order``) as the hidden layer reads it:
+        ``memory.state``, or with ``external_memory`` the encoders' output.
+    input_memory : nengo.Node or None
+        With ``external_memory``: the node to drive with
+        `input_memory_states` (size ``input_d * order``); else None.
     hidden : nengo.Ensemble
         The hidden neurons.
     trainable_connections : dict
@@ -169,6 +189,7 @@ class LMUCell(nengo.Network):
         kernels=None,
         memory_kwargs=None,
         hidden_kwargs=None,
+        external_memory=False,
         label=None,
         seed=None,
         add_to_container=None,
@@ -194,11 +215,20 @@ class LMUCell(nengo.Network):
             hidden_to_memory=hidden_to_memory,
             memory_to_memory=memory_to_memory,
             input_to_hidden=input_to_hidden,
+            external_memory=external_memory,
         ).items():
             if not isinstance(value, (bool, np.bool_)):
                 raise ValidationError(
                     f"must be True or False (got {value!r})", attr=name, obj=self
                 )
+        if external_memory and (hidden_to_memory or memory_to_memory):
+            raise ValidationError(
+                "the memory's state must depend on the input alone: not with "
+                "hidden_to_memory or memory_to_memory (they feed the memory from "
+                "inside the cell)",
+                attr="external_memory",
+                obj=self,
+            )
         if hidden_neuron_type is None:
             hidden_neuron_type = nengo.LIF(amplitude=0.01)
         if not isinstance(hidden_neuron_type, nengo.neurons.NeuronType):
@@ -208,6 +238,14 @@ class LMUCell(nengo.Network):
                 obj=self,
             )
         memory_kwargs = {} if memory_kwargs is None else dict(memory_kwargs)
+        discretizer = memory_kwargs.get("discretizer", "zoh")
+        if discretizer not in DISCRETIZERS:
+            raise ValidationError(
+                f"memory_kwargs['discretizer'] must be one of {DISCRETIZERS} "
+                f"(got {discretizer!r})",
+                attr="memory_kwargs",
+                obj=self,
+            )
         hidden_kwargs = {} if hidden_kwargs is None else dict(hidden_kwargs)
         if memory_neuron_type is not None:
             memory_kwargs["neuron_type"] = memory_neuron_type
@@ -225,7 +263,9 @@ class LMUCell(nengo.Network):
             hidden_to_memory=bool(hidden_to_memory),
             memory_to_memory=bool(memory_to_memory),
             input_to_hidden=bool(input_to_hidden),
+            external_memory=bool(external_memory),
             dt=dt,
+            discretizer=discretizer,
         )
         shapes = self.kernel_shapes()
         kernels = self._init_kernels(kernels, shapes, hidden_neuron_type)
@@ -245,16 +285,26 @@ class LMUCell(nengo.Network):
         with self:
             self.input = nengo.Node(size_in=input_d, label="input")
             self.output = nengo.Node(size_in=hidden_units, label="output")
-            self.memory = LegendreMemory(
-                theta,
-                order,
-                n_neurons,
-                synapse=memory_synapse,
-                dt=dt,
-                memory_d=memory_d,
-                label="memory",
-                **memory_kwargs,
-            )
+            if external_memory:
+                LegendreDelay(theta, order)  # checks theta and order
+                self.memory = None
+                self.input_memory = nengo.Node(
+                    size_in=input_d * order, label="input_memory"
+                )
+                self.memory_state = nengo.Node(size_in=D, label="memory_state")
+            else:
+                self.input_memory = None
+                self.memory = LegendreMemory(
+                    theta,
+                    order,
+                    n_neurons,
+                    synapse=memory_synapse,
+                    dt=dt,
+                    memory_d=memory_d,
+                    label="memory",
+                    **memory_kwargs,
+                )
+                self.memory_state = self.memory.state
             hidden_kwargs.setdefault("gain", nengo.dists.Choice([1.0]))
             self.hidden = nengo.Ensemble(
                 hidden_units,
@@ -268,18 +318,37 @@ class LMUCell(nengo.Network):
                 self.hidden.neurons, self.output, transform=scale, synapse=None
             )
             c = self.trainable_connections = {}
-            c["input_encoders"] = nengo.Connection(
-                self.input,
-                self.memory.input,
-                transform=kernels["input_encoders"],
-                synapse=None,
-            )
-            memory_out, memory_kernel = self.memory.state, kernels["memory_kernel"]
+            if external_memory:
+                # by linearity the memory of e_x x is e_x applied to the
+                # memory of each input dimension: the same encoders for
+                # every Legendre coefficient, i.e. a 1-wide convolution over
+                # the coefficients (channels first: channel-major in and out)
+                c["input_encoders"] = nengo.Connection(
+                    self.input_memory,
+                    self.memory_state,
+                    transform=nengo.Convolution(
+                        memory_d,
+                        (input_d, order),
+                        kernel_size=(1,),
+                        strides=(1,),
+                        channels_last=False,
+                        init=kernels["input_encoders"].T[None],
+                    ),
+                    synapse=None,
+                )
+            else:
+                c["input_encoders"] = nengo.Connection(
+                    self.input,
+                    self.memory.input,
+                    transform=kernels["input_encoders"],
+                    synapse=None,
+                )
+            memory_out, memory_kernel = self.memory_state, kernels["memory_kernel"]
             self.memory_normalize_conn = None
             if memory_kernel_scale is not None:
                 memory_out = nengo.Node(size_in=D, label="memory_normalized")
                 self.memory_normalize_conn = nengo.Connection(
-                    self.memory.state,
+                    self.memory_state,
                     memory_out,
                     transform=1.0 / memory_kernel_scale,
                     synapse=None,
@@ -383,16 +452,64 @@ class LMUCell(nengo.Network):
                 kernels[name] = rng.uniform(-limit, limit, size=shape)
         return kernels
 
+    def input_memory_states(self, x):
+        """The exact memory of each input dimension at each simulator step.
+
+        What an ``external_memory`` cell's `input_memory` must be given when
+        its input is ``x[k]`` at step ``k``: the Legendre states of every
+        input dimension (before the input encoders mix them into the
+        memory's channels) after the inputs of steps ``0 .. k - 1`` (the
+        memory's synapse delays it by one step; zero at step 0), from the
+        discrete Legendre system at ``dt``. With them the cell computes
+        exactly what it computes with a ``nengo.Direct`` memory.
+
+        Parameters
+        ----------
+        x : (steps, input_d) or (n, steps, input_d) array_like
+            The cell's input at every simulator step (one or ``n`` sequences).
+
+        Returns
+        -------
+        states : (steps, input_d * order) or (n, steps, input_d * order) ndarray
+            Input-dimension-major (``states[..., j * order + i]`` is
+            coefficient ``i`` of input ``j``), like ``memory.state``.
+        """
+        s = self.spec
+        if s.hidden_to_memory or s.memory_to_memory:
+            raise ValidationError(
+                "with hidden_to_memory or memory_to_memory the memory's state "
+                "depends on the hidden layer, not on the input alone",
+                attr="x",
+                obj=self,
+            )
+        x = np.asarray(x, dtype=float)
+        if x.ndim not in (2, 3) or x.shape[-1] != s.input_d:
+            raise ValidationError(
+                f"must have shape (steps, {s.input_d}) or (n, steps, {s.input_d}) "
+                f"(got {x.shape})",
+                attr="x",
+                obj=self,
+            )
+        delay = LegendreDelay(s.theta, s.order)
+        Ad, Bd = discretize(delay.A, delay.B, s.dt, method=s.discretizer)
+        eye = np.eye(s.input_d)
+        m = simulate(np.kron(eye, Ad), np.kron(eye, Bd), x)
+        out = np.zeros_like(m)
+        out[..., 1:, :] = m[..., :-1, :]
+        return out
+
     def get_kernels(self):
         """Current values of the trainable parameters (as set on the objects).
 
         After `nengo_dl.Simulator.freeze_params` these are the trained values.
         """
         shapes = self.kernel_shapes()
-        out = {
-            name: _full_transform(conn.transform.init, shapes[name])
-            for name, conn in self.trainable_connections.items()
-        }
+        out = {}
+        for name, conn in self.trainable_connections.items():
+            value = conn.transform.init
+            if isinstance(conn.transform, nengo.Convolution):
+                value = np.asarray(value)[0].T  # (1, input_d, memory_d) kernel
+            out[name] = _full_transform(value, shapes[name])
         if self.memory_kernel_scale is not None:
             out["memory_kernel"] = out["memory_kernel"] / self.memory_kernel_scale
         bias = self.hidden.bias
