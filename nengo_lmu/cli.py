@@ -145,10 +145,12 @@ def _train_parser(sub):
     )
     p.add_argument(
         "--memory-surrogate",
-        choices=["exact", "rate"],
+        choices=["exact", "rate", "precomputed"],
         default="exact",
         help="what stands in for the memory in training: its exact linear "
-        "system (default) or its rate neurons (1.8x slower per epoch)",
+        "system (default), its rate neurons (1.8x slower per epoch), or the "
+        "exact system's states computed once before training (the same "
+        "training, fewer operators per step)",
     )
     p.add_argument(
         "--lif-smoothing",

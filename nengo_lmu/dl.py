@@ -34,6 +34,10 @@ from nengo_lmu.networks.legendre_memory import DEFAULT_ENSEMBLE, _check_int
 from nengo_lmu.networks.lmu_cell import _full_transform
 
 
+#: what ``fit``'s ``memory_surrogate`` accepts
+MEMORY_SURROGATES = ("exact", "rate", "precomputed")
+
+
 def configure_trainable(model):
     """Make ``model`` trainable in NengoDL except every Legendre memory in it.
 
@@ -147,6 +151,8 @@ class Built:
     bias_conn: nengo.Connection
     p_logits: nengo.Probe  # unfiltered; last step only when trained in NengoDL
     p_filtered: nengo.Probe  # filtered by ``readout_synapse``, for spikes
+    #: drives the first cell's memory state (``external_memory`` builds only)
+    memory_stim: nengo.Node = None
 
 
 class _LMUModel:
@@ -249,6 +255,7 @@ class _LMUModel:
         training=False,
         exact_memory=False,
         lif_smoothing=None,
+        external_memory=False,
     ):
         """Build the model at ``dt = item_duration / steps_per_item``.
 
@@ -258,12 +265,17 @@ class _LMUModel:
         (the hidden layers' LIF by ``SoftLIFRate`` with ``lif_smoothing``,
         see `rate_version`);
         ``exact_memory=True`` every memory by the exact linear system it
-        implements (``nengo.Direct`` neurons); ``training=True`` leaves out
-        the filtered (spiking) readout probe.
+        implements (``nengo.Direct`` neurons); ``external_memory=True``
+        leaves the first cell's memory out (`.LMUCell`'s ``external_memory``):
+        ``memory_stim`` feeds its states, which the first cell's
+        ``input_memory_states`` computes from the (scaled, padded, repeated)
+        input;
+        ``training=True`` leaves out the filtered (spiking) readout probe.
         """
         dt = self.item_duration / steps_per_item
         params = self.params if params is None else params
         rng = np.random.RandomState(self.seed)
+        memory_stim = None
         with nengo.Network(seed=self.seed) as model:
             stim = nengo.Node(np.zeros(self.input_d), label="x")
             cells = []
@@ -290,7 +302,9 @@ class _LMUModel:
                         kwargs.get("hidden_neuron_type", nengo.LIF(amplitude=0.01)),
                         lif_smoothing,
                     )
-                if exact_memory:
+                if k == 0 and external_memory:
+                    kwargs["external_memory"] = True
+                elif exact_memory:
                     kwargs["memory_neuron_type"] = nengo.Direct()
                 elif rate:
                     kwargs["memory_neuron_type"] = rate_version(
@@ -307,6 +321,11 @@ class _LMUModel:
                     **kwargs,
                 )
                 nengo.Connection(pre, cell.input, synapse=None)
+                if k == 0 and external_memory:
+                    memory_stim = nengo.Node(
+                        np.zeros(cell.input_memory.size_in), label="input_memory"
+                    )
+                    nengo.Connection(memory_stim, cell.input_memory, synapse=None)
                 cells.append(cell)
                 pre, pre_d = cell.output, cell.spec.hidden_units
             readout = nengo.Node(size_in=self.output_d, label="readout")
@@ -324,7 +343,15 @@ class _LMUModel:
                 None if training else nengo.Probe(readout, synapse=self.readout_synapse)
             )
         return Built(
-            model, stim, cells, readout, readout_conn, bias_conn, p_logits, p_filtered
+            model,
+            stim,
+            cells,
+            readout,
+            readout_conn,
+            bias_conn,
+            p_logits,
+            p_filtered,
+            memory_stim,
         )
 
     def _data_state_scale(self, x):
@@ -444,7 +471,13 @@ class _LMUModel:
         relied on more precision than the memory's neurons give (0.762 with
         the exact memory, 0.654 with its rate neurons, 0.665 with 8000
         neurons: its high Legendre coefficients carry errors of about 8 %);
-        ``"rate"`` is the remedy where that happens. Hidden neurons always
+        ``"rate"`` is the remedy where that happens. ``"precomputed"`` is
+        ``"exact"`` with the first memory's dynamics computed once per data
+        set, before training, instead of at every simulator step
+        (`.LMUCell`'s ``external_memory``): the same states and the same
+        trainable parameters (input encoders included), fewer operators per
+        step. It needs a first layer without ``hidden_to_memory`` and
+        ``memory_to_memory``. Hidden neurons always
         train through their rate curves.
 
         ``lif_smoothing`` (a sigma, or ``None`` for LIFRate) trains LIF
@@ -511,9 +544,19 @@ class _LMUModel:
         if isinstance(lif_smoothing, str) and lif_smoothing == "default":
             lif_smoothing = self.default_lif_smoothing
         lif_smoothing = _check_positive(lif_smoothing, "lif_smoothing")
-        if memory_surrogate not in ("exact", "rate"):
+        if memory_surrogate not in MEMORY_SURROGATES:
             raise ValidationError(
-                f"must be 'exact' or 'rate' (got {memory_surrogate!r})",
+                f"must be one of {MEMORY_SURROGATES} (got {memory_surrogate!r})",
+                attr="memory_surrogate",
+            )
+        precomputed = memory_surrogate == "precomputed"
+        first = self.layers[0]
+        if precomputed and (
+            first.get("hidden_to_memory") or first.get("memory_to_memory")
+        ):
+            raise ValidationError(
+                "'precomputed' needs a first memory fed by the input alone: its "
+                "layer has hidden_to_memory or memory_to_memory (use 'exact')",
                 attr="memory_surrogate",
             )
         # rate neurons outright (NengoDL would train spiking ones through the
@@ -523,8 +566,9 @@ class _LMUModel:
             steps_per_item=steps_per_item,
             rate=True,
             training=True,
-            exact_memory=memory_surrogate == "exact",
+            exact_memory=memory_surrogate != "rate",
             lif_smoothing=lif_smoothing,
+            external_memory=precomputed,
         )
         configure_trainable(b.model)
         with b.model:
@@ -534,17 +578,21 @@ class _LMUModel:
             if last_only:
                 nengo_dl.configure_settings(keep_history=True)
                 b.model.config[b.p_logits].keep_history = False
+
         # extra items at the end: each cell's hidden layer lags one step
-        data = {b.stim: repeat_items(self.pad(x[:n]), steps_per_item)}
+        def inputs(xs):
+            xr = repeat_items(self.pad(xs), steps_per_item)
+            if not precomputed:
+                return {b.stim: xr}
+            return {b.stim: xr, b.memory_stim: b.cells[0].input_memory_states(xr)}
+
+        data = inputs(x[:n])
         val_data = None
         if val is not None:
             xv, tv = val
             xv = self._scale_inputs(xv)
             nv = (len(xv) // minibatch_size) * minibatch_size
-            val_data = (
-                {b.stim: repeat_items(self.pad(xv[:nv]), steps_per_item)},
-                {b.p_logits: tv[:nv]},
-            )
+            val_data = (inputs(xv[:nv]), {b.p_logits: tv[:nv]})
         with nengo_dl.Simulator(
             b.model,
             dt=self.item_duration / steps_per_item,

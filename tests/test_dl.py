@@ -7,7 +7,7 @@ from nengo.exceptions import ValidationError
 
 nengo_dl = pytest.importorskip("nengo_dl")
 
-from nengo_lmu.dl import LMUClassifier  # noqa: E402
+from nengo_lmu.dl import LMUClassifier, repeat_items  # noqa: E402
 
 
 def toy_data(n, rng, items=12):
@@ -97,6 +97,69 @@ def test_save_load_exact(trained, tmp_path):
         wrong.load(path)
 
 
+def test_precomputed_memory_is_the_exact_memory(trained):
+    """The training network with the first memory's dynamics precomputed
+    computes what the one with the exact (Direct) memory computes (NengoDL,
+    float32, 2 steps per item); trained so for one epoch, it reaches the
+    same loss and kernels as the exact surrogate (float32 rounding apart),
+    and a longer training learns."""
+    rng = np.random.RandomState(3)
+    x, y = toy_data(400, rng)
+    clf = toy_classifier()
+    clf.input_scale, clf.input_offset = 1.0, 0.0
+    xr = repeat_items(clf.pad(x[:100]), 2)
+    outputs = []
+    for external in (False, True):
+        b = clf.build(
+            steps_per_item=2, rate=True, exact_memory=True, external_memory=external
+        )
+        data = {b.stim: xr}
+        if external:
+            data[b.memory_stim] = b.cells[0].input_memory_states(xr)
+        with nengo_dl.Simulator(
+            b.model, dt=0.005, minibatch_size=50, progress_bar=False
+        ) as sim:
+            outputs.append(sim.predict(data, verbose=0)[b.p_logits])
+    assert np.max(np.abs(outputs[0])) > 0.1
+    assert np.max(np.abs(outputs[1] - outputs[0])) < 1e-5 * np.max(np.abs(outputs[0]))
+
+    fits = {}
+    for surrogate in ("exact", "precomputed"):
+        clf = toy_classifier()
+        hist = clf.fit(
+            x,
+            y,
+            epochs=1,
+            minibatch_size=50,
+            learning_rate=1e-2,
+            memory_surrogate=surrogate,
+            verbose=0,
+        )
+        fits[surrogate] = (hist["loss"][0], clf.params["cells"][0])
+    (loss0, k0), (loss1, k1) = fits["exact"], fits["precomputed"]
+    assert abs(loss1 - loss0) < 1e-4 * loss0, (loss0, loss1)
+    assert set(k0) == set(k1)
+    # the input encoders trained (unit-norm init) and trained alike
+    assert abs(abs(k0["input_encoders"].item()) - 1) > 0.01
+    for name in k0:
+        assert np.allclose(k1[name], k0[name], rtol=1e-3, atol=1e-4), name
+
+    clf = toy_classifier()
+    hist = clf.fit(
+        x,
+        y,
+        epochs=6,
+        minibatch_size=50,
+        learning_rate=1e-2,
+        memory_surrogate="precomputed",
+        verbose=0,
+    )
+    assert hist["loss"][-1] < 0.5 * hist["loss"][0], hist["loss"]
+    _, _, (xt, yt) = trained
+    acc = clf.evaluate(xt, yt, spiking=False)
+    assert acc > 0.9, f"rate test accuracy {acc:.3f} (chance 0.33)"
+
+
 def test_lif_smoothing_trains_and_validates_on_rates():
     """SoftLIF training learns; its validation curve is rates, not spikes."""
     rng = np.random.RandomState(3)
@@ -162,6 +225,11 @@ def test_bad_data():
         clf.fit(x, y, epochs=1, minibatch_size=50, lr_schedule="linear")
     with pytest.raises(ValidationError, match="memory_surrogate"):
         clf.fit(x, y, epochs=1, minibatch_size=50, memory_surrogate="spiking")
+    fed_back = LMUClassifier(
+        1, 12, 3, theta_items=12, order=4, hidden_units=8, hidden_to_memory=True
+    )
+    with pytest.raises(ValidationError, match="memory_surrogate.*hidden_to_memory"):
+        fed_back.fit(x, y, epochs=1, minibatch_size=50, memory_surrogate="precomputed")
     for sigma in (0, -0.02, np.nan, "0.02"):
         with pytest.raises(ValidationError, match="lif_smoothing"):
             clf.fit(x, y, epochs=1, minibatch_size=50, lif_smoothing=sigma)
