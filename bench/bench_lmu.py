@@ -122,9 +122,16 @@ OURS = {
     "trained on the exact memory, SoftLIFRate 0.02": dict(
         cell=CELL, memory_surrogate="exact", lif_smoothing=0.02
     ),
+    # "precomputed": the exact memory's states computed once per data set,
+    # not at every step (MNIST-1D, 4 epochs: 8.0 s per epoch against 8.5)
     "nengo-lmu, q40 theta40, LIF RNN 256 (lowpass 4 items), 1600 memory neurons, "
-    "trained on the exact memory, SoftLIFRate 0.02, AdamW decay 0.1": dict(
-        cell=WIDE, memory_surrogate="exact", lif_smoothing=0.02, weight_decay=0.1
+    "trained on the precomputed exact memory, SoftLIFRate 0.02, AdamW decay 0.1": (
+        dict(
+            cell=WIDE,
+            memory_surrogate="precomputed",
+            lif_smoothing=0.02,
+            weight_decay=0.1,
+        )
     ),
 }
 
