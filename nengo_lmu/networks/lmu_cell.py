@@ -6,7 +6,7 @@ from nengo.exceptions import ValidationError
 from nengo.params import FrozenObject
 
 from nengo_lmu.legendre import LegendreDelay
-from nengo_lmu.lti import DISCRETIZERS, discretize, simulate
+from nengo_lmu.lti import discretize, simulate
 from nengo_lmu.networks.legendre_memory import LegendreMemory, _check_int
 from nengo_lmu.scaling import check_scale
 
@@ -238,14 +238,6 @@ class LMUCell(nengo.Network):
                 obj=self,
             )
         memory_kwargs = {} if memory_kwargs is None else dict(memory_kwargs)
-        discretizer = memory_kwargs.get("discretizer", "zoh")
-        if discretizer not in DISCRETIZERS:
-            raise ValidationError(
-                f"memory_kwargs['discretizer'] must be one of {DISCRETIZERS} "
-                f"(got {discretizer!r})",
-                attr="memory_kwargs",
-                obj=self,
-            )
         hidden_kwargs = {} if hidden_kwargs is None else dict(hidden_kwargs)
         if memory_neuron_type is not None:
             memory_kwargs["neuron_type"] = memory_neuron_type
@@ -265,7 +257,7 @@ class LMUCell(nengo.Network):
             input_to_hidden=bool(input_to_hidden),
             external_memory=bool(external_memory),
             dt=dt,
-            discretizer=discretizer,
+            discretizer=memory_kwargs.get("discretizer", "zoh"),
         )
         shapes = self.kernel_shapes()
         kernels = self._init_kernels(kernels, shapes, hidden_neuron_type)
@@ -286,7 +278,9 @@ class LMUCell(nengo.Network):
             self.input = nengo.Node(size_in=input_d, label="input")
             self.output = nengo.Node(size_in=hidden_units, label="output")
             if external_memory:
-                LegendreDelay(theta, order)  # checks theta and order
+                # checks theta, order, dt and the discretizer, as the memory
+                # would (the states are computed later, from the same system)
+                self._discrete_system()
                 self.memory = None
                 self.input_memory = nengo.Node(
                     size_in=input_d * order, label="input_memory"
@@ -490,13 +484,18 @@ class LMUCell(nengo.Network):
                 attr="x",
                 obj=self,
             )
-        delay = LegendreDelay(s.theta, s.order)
-        Ad, Bd = discretize(delay.A, delay.B, s.dt, method=s.discretizer)
+        Ad, Bd = self._discrete_system()
         eye = np.eye(s.input_d)
         m = simulate(np.kron(eye, Ad), np.kron(eye, Bd), x)
         out = np.zeros_like(m)
         out[..., 1:, :] = m[..., :-1, :]
         return out
+
+    def _discrete_system(self):
+        """The memory's ideal system at ``dt``, one channel: ``(Ad, Bd)``."""
+        s = self.spec
+        delay = LegendreDelay(s.theta, s.order)
+        return discretize(delay.A, delay.B, s.dt, method=s.discretizer)
 
     def get_kernels(self):
         """Current values of the trainable parameters (as set on the objects).
