@@ -189,6 +189,12 @@ def main():
         "validation split, 3 epochs at 2 steps scored as well with spikes as "
         "3 at 5, at 16.7 s per epoch against 43.7)",
     )
+    parser.add_argument(
+        "--hidden-synapse-items",
+        type=float,
+        default=None,
+        help="override the lowpass (items) of the nengo-lmu cells' recurrence",
+    )
     parser.add_argument("--out", default=os.path.join("bench", "results"))
     parser.add_argument(
         "--only",
@@ -260,6 +266,9 @@ def main():
             name = f"{name} [decay set to {decay:g}]"
         layer = dict(spec["cell"])
         items = layer.pop("hidden_synapse_items")
+        if args.hidden_synapse_items is not None:
+            items = args.hidden_synapse_items
+            name = name.replace("(lowpass 4 items)", f"(lowpass {items:g} items)")
         layer["hidden_synapse"] = items * args.item_duration
         clf = LMUClassifier(
             1,
@@ -315,7 +324,7 @@ def main():
                 args.out,
                 f"t1_q{layer['order']}_{layer['hidden_cell']}"
                 f"{layer['hidden_units'] if layer['hidden_units'] != 128 else ''}"
-                f"_lowpass{items}_{spec['memory_surrogate']}"
+                f"_lowpass{items:g}_{spec['memory_surrogate']}"
                 f"{'_soft' if spec['lif_smoothing'] else ''}"
                 f"{'_wd' if spec.get('weight_decay') else ''}"
                 f"{'_ft' if args.finetune_epochs else ''}.npz",
