@@ -63,6 +63,64 @@ def test_spiking_evaluation(trained):
     assert spiking > rate - 0.1, f"spiking {spiking:.3f} vs rate {rate:.3f}"
 
 
+def test_compensate_loop(tmp_path):
+    """A recurrent cell run at several steps per item keeps its function.
+
+    Trained at one step per item, the loop's lowpass acts on each item's
+    output one item later; ``compensate_loop`` lengthens it by the item less
+    one step when the cell runs at a finer dt. Measured (seed 0): the rate
+    network's logits at 10 steps per item differ from those at one step by
+    0.37 of their RMS with it, 0.48 without (accuracy 0.99 and 0.95; 1.0 at
+    one step).
+    """
+
+    def make(compensate_loop=True, **kwargs):
+        return LMUClassifier(
+            1,
+            12,
+            3,
+            theta_items=12,
+            item_duration=0.01,
+            memory_d=1,
+            order=4,
+            hidden_units=16,
+            hidden_cell="rnn",
+            hidden_synapse=0.02,
+            n_neurons=80,
+            seed=0,
+            compensate_loop=compensate_loop,
+            **kwargs,
+        )
+
+    def loop_tau(clf, steps_per_item):
+        cell = clf.build(steps_per_item=steps_per_item).cells[0]
+        return cell.trainable_connections["recurrent_kernel"].synapse.tau
+
+    clf = make()
+    assert loop_tau(clf, 1) == 0.02
+    assert np.isclose(loop_tau(clf, 10), 0.02 + 0.01 - 0.001)
+    assert loop_tau(make(False), 10) == 0.02
+    # the Loihi set-up (one synapse for every input of the hidden layer)
+    assert loop_tau(make(hidden_input_synapse=0.02), 10) == 0.02
+    with pytest.raises(ValidationError, match="compensate_loop"):
+        make(compensate_loop="yes")
+
+    rng = np.random.RandomState(0)
+    x, y = toy_data(400, rng)
+    xt, yt = toy_data(200, rng)
+    clf.fit(x, y, epochs=6, minibatch_size=50, learning_rate=1e-2, verbose=0)
+    clf.save(tmp_path / "rnn.npz")
+    off = make(False).load(tmp_path / "rnn.npz")
+    ref = clf.predict(xt, spiking=False)
+
+    def rel_rms(logits):
+        return np.sqrt(np.mean((logits - ref) ** 2) / np.mean(ref**2))
+
+    with_ = rel_rms(clf.predict(xt, spiking=False, steps_per_item=10))
+    without = rel_rms(off.predict(xt, spiking=False, steps_per_item=10))
+    assert with_ < 0.85 * without, (with_, without)
+
+
 def test_nengo_and_nengo_dl_agree(trained):
     clf, _, (xt, yt) = trained
     a = clf.predict(xt[:10], spiking=False, simulator="nengo_dl")
