@@ -112,6 +112,12 @@ def _check_positive(value, attr, zero=False):
     return float(value)
 
 
+def _check_bool(value, attr):
+    """Raise a ValidationError naming ``attr`` unless ``value`` is a bool."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValidationError(f"must be True or False (got {value!r})", attr=attr)
+
+
 def repeat_items(x, steps_per_item):
     """Present each item of ``x`` (n, items, d) for ``steps_per_item`` steps."""
     x = np.asarray(x)
@@ -217,11 +223,7 @@ class _LMUModel:
                     f"theta_items of every layer must be >= 1 items (got {theta!r})",
                     attr="theta_items",
                 )
-        if not isinstance(normalize_memory, (bool, np.bool_)):
-            raise ValidationError(
-                f"must be True or False (got {normalize_memory!r})",
-                attr="normalize_memory",
-            )
+        _check_bool(normalize_memory, "normalize_memory")
         if normalize_memory and "memory_kernel_scale" in self.layers[0]:
             raise ValidationError(
                 "sets the first cell's memory_kernel_scale from the data; give "
@@ -237,11 +239,7 @@ class _LMUModel:
                 attr="normalize_memory",
             )
         self.normalize_memory = bool(normalize_memory)
-        if not isinstance(compensate_loop, (bool, np.bool_)):
-            raise ValidationError(
-                f"must be True or False (got {compensate_loop!r})",
-                attr="compensate_loop",
-            )
+        _check_bool(compensate_loop, "compensate_loop")
         self.compensate_loop = bool(compensate_loop)
         self.params = None  # trained kernels and readout
         self.input_offset = 0.0  # set by fit: inputs are (x - offset) * scale
@@ -408,6 +406,10 @@ class _LMUModel:
         else:  # not a lowpass: LMUCell says what it accepts
             return kwargs
         return dict(kwargs, hidden_synapse=nengo.Lowpass(tau + self.item_duration - dt))
+
+    def _readout_steps(self, steps_per_item):
+        """Simulator steps in the ``readout_items`` window (at least 1)."""
+        return max(1, int(round(self.readout_items * steps_per_item)))
 
     @property
     def lag(self):
@@ -954,7 +956,7 @@ class LMUClassifier(_LMUModel):
         """
         x = self._check_data(x)
         out = self._simulate(x, steps_per_item, spiking, simulator, minibatch_size)
-        tail = max(1, int(round(self.readout_items * steps_per_item))) if spiking else 1
+        tail = self._readout_steps(steps_per_item) if spiking else 1
         return out[:, -tail:].mean(axis=1)
 
     def evaluate(self, x, y, **kwargs):
@@ -1067,7 +1069,7 @@ class LMURegressor(_LMUModel):
         from where it is read, `_ends`) and their weights, summing to 1.
 
         Offsets reaching before the first step read the first step."""
-        s = max(1, int(round(self.readout_items * steps_per_item)))
+        s = self._readout_steps(steps_per_item)
         if spiking and self.readout_synapse is None:
             # the box filter over the window's steps
             return np.arange(s), np.full(s, 1.0 / s)
