@@ -220,7 +220,7 @@ def main():
     )
     clf = classifier(args=args)
     if args.load:
-        clf.load(args.load)
+        clf = LMUClassifier.load(args.load)
     else:
         t0 = time.perf_counter()
         clf.fit(

@@ -38,7 +38,7 @@ clf = LMUClassifier(
     seed=0,
 )  # the settings of `nengo-lmu train`'s defaults
 if os.path.exists(PARAMS):
-    clf.load(PARAMS)
+    clf = LMUClassifier.load(PARAMS)
 
 built = clf.build(steps_per_item=steps_per_item)
 model = built.model

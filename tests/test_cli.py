@@ -43,20 +43,7 @@ def test_train_command(tmp_path, capsys):
     from nengo_lmu.dl import LMUClassifier
 
     _, _, xt, yt = mnist1d()
-    clf = LMUClassifier(
-        1,
-        40,
-        10,
-        theta_items=20,
-        item_duration=0.02,
-        readout_synapse=None,
-        memory_d=1,
-        order=8,
-        hidden_units=32,
-        hidden_cell="rnn",
-        hidden_synapse=0.08,  # the default: four items
-        seed=0,
-    ).load(tmp_path / "params.npz")
+    clf = LMUClassifier.load(tmp_path / "params.npz")
     reloaded = clf.evaluate(xt[:100], yt[:100], spiking=False)
     assert reloaded == pytest.approx(acc["rate test accuracy"], abs=1e-12), text
     assert "spiking test accuracy" in acc, text

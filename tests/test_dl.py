@@ -108,9 +108,17 @@ def test_compensate_loop(tmp_path):
     rng = np.random.RandomState(0)
     x, y = toy_data(400, rng)
     xt, yt = toy_data(200, rng)
-    clf.fit(x, y, epochs=6, minibatch_size=50, learning_rate=1e-2, verbose=0)
+    clf.fit(
+        x,
+        y,
+        epochs=6,
+        minibatch_size=50,
+        learning_rate=1e-2,
+        lr_schedule="constant",  # as measured
+        verbose=0,
+    )
     clf.save(tmp_path / "rnn.npz")
-    off = make(False).load(tmp_path / "rnn.npz")
+    off = LMUClassifier.load(tmp_path / "rnn.npz", compensate_loop=False)
     ref = clf.predict(xt, spiking=False)
 
     def rel_rms(logits):
@@ -136,7 +144,7 @@ def test_save_load_exact(trained, tmp_path):
     clf, _, (xt, yt) = trained
     path = tmp_path / "params.npz"
     clf.save(path)
-    other = toy_classifier().load(path)
+    other = LMUClassifier.load(path)
     for key, value in clf.params["cells"][0].items():
         assert np.array_equal(other.params["cells"][0][key], value), key
     assert other.input_scale == clf.input_scale
@@ -148,11 +156,8 @@ def test_save_load_exact(trained, tmp_path):
         rtol=0,
         atol=1e-12,
     )
-    wrong = LMUClassifier(
-        1, 12, 3, theta_items=12, memory_d=1, order=5, hidden_units=16, seed=0
-    )
     with pytest.raises(ValidationError, match="shape"):
-        wrong.load(path)
+        LMUClassifier.load(path, order=5)
 
 
 def test_precomputed_memory_is_the_exact_memory(trained):
@@ -284,7 +289,14 @@ def test_bad_data():
     with pytest.raises(ValidationError, match="memory_surrogate"):
         clf.fit(x, y, epochs=1, minibatch_size=50, memory_surrogate="spiking")
     fed_back = LMUClassifier(
-        1, 12, 3, theta_items=12, order=4, hidden_units=8, hidden_to_memory=True
+        1,
+        12,
+        3,
+        theta_items=12,
+        memory_d=1,
+        order=4,
+        hidden_units=8,
+        hidden_to_memory=True,
     )
     with pytest.raises(ValidationError, match="memory_surrogate.*hidden_to_memory"):
         fed_back.fit(x, y, epochs=1, minibatch_size=50, memory_surrogate="precomputed")
@@ -426,7 +438,15 @@ def regressor():
     x, y = sine_data(200, rng)
     xt, yt = sine_data(50, rng)
     reg = toy_regressor()
-    hist = reg.fit(x, y, epochs=10, minibatch_size=25, learning_rate=2e-2, verbose=0)
+    hist = reg.fit(
+        x,
+        y,
+        epochs=10,
+        minibatch_size=25,
+        learning_rate=2e-2,
+        lr_schedule="constant",  # as measured
+        verbose=0,
+    )
     return reg, hist, (xt, yt)
 
 
@@ -449,10 +469,11 @@ def test_regressor_learns(regressor):
 
 
 def test_regressor_save_load_exact(regressor, tmp_path):
+    from nengo_lmu.dl import LMURegressor
+
     reg, _, (xt, yt) = regressor
     reg.save(tmp_path / "reg.npz")
-    other = toy_regressor()
-    other.load(tmp_path / "reg.npz")
+    other = LMURegressor.load(tmp_path / "reg.npz")
     assert (other.target_offset, other.target_scale) == (
         reg.target_offset,
         reg.target_scale,
@@ -491,8 +512,8 @@ def test_item_readout(regressor, tmp_path):
     reg, _, (xt, yt) = regressor
     assert reg.item_readout == "mean"
     reg.save(tmp_path / "reg.npz")
-    last = toy_regressor(item_readout="last").load(tmp_path / "reg.npz")
-    wide = toy_regressor(readout_items=2).load(tmp_path / "reg.npz")
+    last = type(reg).load(tmp_path / "reg.npz", item_readout="last")
+    wide = type(reg).load(tmp_path / "reg.npz", readout_items=2)
     x4 = xt[:4]
     end = last.predict(x4, spiking=False, simulator="nengo")
     mean = reg.predict(x4, spiking=False, simulator="nengo")
@@ -505,7 +526,7 @@ def test_item_readout(regressor, tmp_path):
     )
 
     # what a spiking run averages (the box over each item), with rates
-    out = last._simulate(last._check_x(xt), 10, False, "nengo_dl", 100)
+    out = last._simulate(last._check_x(xt), 10, False, "nengo_dl", 100, 0)
     ends = last._ends(10)
     box = np.mean([out[:, ends - j] for j in range(10)], axis=0)
     box = box * last.target_scale + last.target_offset
@@ -544,7 +565,15 @@ def test_normalize_memory_trains_the_same_network(regressor):
     rng = np.random.RandomState(4)
     x, y = sine_data(200, rng)
     reg = toy_regressor(normalize_memory=True)
-    hist = reg.fit(x, y, epochs=10, minibatch_size=25, learning_rate=2e-2, verbose=0)
+    hist = reg.fit(
+        x,
+        y,
+        epochs=10,
+        minibatch_size=25,
+        learning_rate=2e-2,
+        lr_schedule="constant",  # as measured
+        verbose=0,
+    )
     assert hist["loss"][-1] < 0.3 * hist["loss"][0], hist["loss"]
     persistence = np.sqrt(np.mean((xt - yt) ** 2)) / np.std(yt)
     assert reg.nrmse(xt, yt, spiking=False) < 0.6 * persistence
@@ -613,6 +642,7 @@ def test_train_at_several_steps_per_item():
         epochs=3,
         minibatch_size=25,
         learning_rate=2e-2,
+        lr_schedule="constant",  # as measured
         steps_per_item=2,
         verbose=0,
     )
@@ -638,9 +668,11 @@ def test_scaled_firing_rates_deploy_the_same_regressor(regressor, tmp_path):
     rate_memory = rate_version(DEFAULT_ENSEMBLE["neuron_type"])
 
     def deployed(neuron_type):
-        return toy_regressor(
-            memory_neuron_type=rate_memory, hidden_neuron_type=neuron_type
-        ).load(tmp_path / "reg.npz")
+        return type(reg).load(
+            tmp_path / "reg.npz",
+            memory_neuron_type=rate_memory,
+            hidden_neuron_type=neuron_type,
+        )
 
     lif = nengo.LIF(amplitude=0.01)
     slow, fast = deployed(lif), deployed(scale_firing_rates(lif, 3))
@@ -659,3 +691,146 @@ def test_scaled_firing_rates_deploy_the_same_regressor(regressor, tmp_path):
 
     noise_slow, noise_fast = spike_noise(slow), spike_noise(fast)
     assert noise_fast < 0.6 * noise_slow, (noise_slow, noise_fast)
+
+
+def test_fit_callbacks_and_validation_split():
+    """Keras callbacks reach NengoDL's fit; validation_split holds out the end."""
+    import tensorflow as tf
+
+    rng = np.random.RandomState(6)
+    x, y = toy_data(300, rng)
+    epochs_seen = []
+    counter = tf.keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: epochs_seen.append(epoch)
+    )
+
+    class StopAfterTwo(tf.keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            self.model.stop_training = epoch >= 1
+
+    clf = toy_classifier()
+    hist = clf.fit(
+        x,
+        y,
+        epochs=5,
+        minibatch_size=50,
+        validation_split=1 / 3,
+        callbacks=[counter, StopAfterTwo()],
+        verbose=0,
+    )
+    # the callbacks ran in NengoDL's fit and stopped it after two epochs
+    assert epochs_seen == [0, 1] and len(hist["loss"]) == 2
+    # 100 held out (two minibatches of validation), 200 trained on
+    assert "val_probe_accuracy" in hist and hist["dropped"] == 0
+    with pytest.raises(ValidationError, match="validation_split"):
+        clf.fit(x, y, validation_split=0.2, validation_data=(x, y))
+    for bad in (1.0, -0.1, np.nan, "0.1"):
+        with pytest.raises(ValidationError, match="validation_split"):
+            clf.fit(x, y, validation_split=bad)
+    with pytest.raises(ValidationError, match="callbacks"):
+        clf.fit(x, y, callbacks=counter)
+
+
+BAD_FIT = [
+    ("learning_rate", dict(learning_rate=-1)),
+    ("learning_rate", dict(learning_rate=0)),
+    ("learning_rate", dict(learning_rate=np.nan)),
+    ("learning_rate", dict(learning_rate="1e-2")),
+    ("epochs", dict(epochs=0)),
+    ("epochs", dict(epochs=-1)),
+    ("epochs", dict(epochs=1.5)),
+    ("minibatch_size", dict(minibatch_size=0)),
+    ("minibatch_size", dict(minibatch_size=-1)),
+    ("minibatch_size", dict(minibatch_size=1.5)),
+    ("steps_per_item", dict(steps_per_item=0)),
+    ("unroll_simulation", dict(unroll_simulation=0)),
+    ("validation_data", dict(validation_data=([1, 2, 3],))),
+    ("validation_data", dict(validation_data="val")),
+    ("validation_data", "short validation"),
+    ("x", "huge x"),
+    ("x", "empty x"),
+    ("y", "string labels"),
+]
+
+
+@pytest.mark.parametrize("attr, case", BAD_FIT, ids=[str(c) for _, c in BAD_FIT])
+def test_fit_refuses_bad_input(attr, case):
+    """Each bad argument raises a ValidationError naming it, before training."""
+    rng = np.random.RandomState(1)
+    x, y = toy_data(100, rng)
+    kwargs = dict(epochs=1, minibatch_size=50, verbose=0)
+    if case == "short validation":
+        kwargs["validation_data"] = (x[:10], y[:10])
+    elif case == "huge x":
+        x = x * 1e200
+    elif case == "empty x":
+        x, y = x[:0], y[:0]
+    elif case == "string labels":
+        y = y.astype(str)
+    else:
+        kwargs.update(case)
+    clf = toy_classifier()
+    with pytest.raises(ValidationError, match=attr):
+        clf.fit(x, y, **kwargs)
+    assert clf.params is None and clf.input_scale is None
+
+
+BAD_PREDICT = [
+    ("steps_per_item", dict(steps_per_item=1.5)),
+    ("steps_per_item", dict(steps_per_item=0)),
+    ("minibatch_size", dict(minibatch_size=0)),
+    ("spiking", dict(spiking="yes")),
+    ("simulator", dict(simulator="loihi")),
+    ("x", "empty x"),
+]
+
+
+@pytest.mark.parametrize(
+    "attr, case", BAD_PREDICT, ids=[str(c) for _, c in BAD_PREDICT]
+)
+def test_predict_refuses_bad_input(trained, attr, case):
+    clf, _, (xt, yt) = trained
+    x = xt[:0] if case == "empty x" else xt[:5]
+    kwargs = {} if case == "empty x" else case
+    with pytest.raises(ValidationError, match=attr):
+        clf.predict(x, **kwargs)
+
+
+BAD_MODEL = [
+    ("input_d", dict(input_d=1.5)),
+    ("n_items", dict(n_items=7.9)),
+    ("n_items", dict(n_items=0)),
+    ("n_classes", dict(n_classes=2.7)),
+    ("n_classes", dict(n_classes=0)),
+    ("item_duration", dict(item_duration=0)),
+    ("item_duration", dict(item_duration=-0.05)),
+    ("theta_items", dict(theta_items="abc")),
+    ("theta_items", dict(theta_items=np.nan)),
+    ("hidden_units", dict(hidden_units=0)),
+    ("order", dict(order=2.5)),
+    ("layers", dict(layers=[])),
+    ("layers", dict(layers="cell")),
+    ("layers", dict(hidden_unit=8)),
+    ("readout_synapse", dict(readout_synapse=-0.01)),
+    ("seed", dict(seed=1.5)),
+]
+
+
+@pytest.mark.parametrize("attr, change", BAD_MODEL, ids=[str(c) for _, c in BAD_MODEL])
+def test_classifier_refuses_bad_settings(attr, change):
+    """Caught at construction, named, not truncated or deferred to fit."""
+    kwargs = dict(
+        input_d=1,
+        n_items=12,
+        n_classes=3,
+        theta_items=12,
+        memory_d=1,
+        order=4,
+        hidden_units=8,
+    )
+    kwargs.update(change)
+    if "layers" in change:
+        for name in ("memory_d", "order", "hidden_units"):
+            kwargs.pop(name)
+    with pytest.raises(ValidationError, match=attr):
+        LMUClassifier(**kwargs)

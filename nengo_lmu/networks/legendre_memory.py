@@ -6,6 +6,7 @@ from nengo.exceptions import SimulationError, ValidationError
 from nengo.params import FrozenObject, IntParam, NdarrayParam, NumberParam
 from nengo.utils.network import with_self
 
+from nengo_lmu.checks import check_int
 from nengo_lmu.legendre import LegendreDelay
 from nengo_lmu.lti import DISCRETIZERS, _check_dt, discretize
 from nengo_lmu.mapping import principle3
@@ -331,8 +332,8 @@ class LegendreMemory(nengo.Network):
                 attr="realization",
                 obj=self,
             )
-        memory_d = _check_int(memory_d, "memory_d", self)
-        n_neurons = _check_int(n_neurons, "n_neurons", self)
+        memory_d = check_int(memory_d, "memory_d", self)
+        n_neurons = check_int(n_neurons, "n_neurons", self)
         D = memory_d * delay.order
         if n_neurons < 2 * D:
             raise ValidationError(
@@ -682,12 +683,6 @@ class LegendreMemory(nengo.Network):
         CT = C @ self.realization
         nengo.Connection(ens, node, function=lambda xs: function(CT @ xs), synapse=None)
         return node
-
-
-def _check_int(value, attr, obj):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise ValidationError(f"must be an integer (got {value!r})", attr=attr, obj=obj)
-    return int(value)
 
 
 def _check_synapse(synapse):

@@ -7,7 +7,8 @@ from nengo.params import FrozenObject
 
 from nengo_lmu.legendre import LegendreDelay
 from nengo_lmu.lti import discretize, simulate
-from nengo_lmu.networks.legendre_memory import LegendreMemory, _check_int
+from nengo_lmu.checks import check_int
+from nengo_lmu.networks.legendre_memory import LegendreMemory
 from nengo_lmu.scaling import check_scale
 
 HIDDEN_CELLS = ("dense", "rnn")
@@ -195,9 +196,9 @@ class LMUCell(nengo.Network):
         add_to_container=None,
     ):
         super().__init__(label=label, seed=seed, add_to_container=add_to_container)
-        input_d = _check_int(input_d, "input_d", self)
-        memory_d = _check_int(memory_d, "memory_d", self)
-        hidden_units = _check_int(hidden_units, "hidden_units", self)
+        input_d = check_int(input_d, "input_d", self)
+        memory_d = check_int(memory_d, "memory_d", self)
+        hidden_units = check_int(hidden_units, "hidden_units", self)
         for name, value in dict(
             input_d=input_d, memory_d=memory_d, hidden_units=hidden_units
         ).items():
@@ -241,7 +242,7 @@ class LMUCell(nengo.Network):
         hidden_kwargs = {} if hidden_kwargs is None else dict(hidden_kwargs)
         if memory_neuron_type is not None:
             memory_kwargs["neuron_type"] = memory_neuron_type
-        order = _check_int(order, "order", self)
+        order = check_int(order, "order", self)
         D = memory_d * order
         if n_neurons is None:
             n_neurons = 20 * D

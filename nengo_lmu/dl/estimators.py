@@ -1,132 +1,35 @@
-"""Train LMU cells in NengoDL and evaluate them with spikes.
+"""Ready-made LMU sequence models: `LMUClassifier` and `LMURegressor`.
 
-Imported only when NengoDL is used (``import nengo_lmu.dl``); the rest of the
-package never imports TensorFlow.
-
-The workflow (see `LMUClassifier` for a ready-made sequence classifier):
-
-1. Build the model with an `.LMUCell`; call `configure_trainable` on the
-   top-level network: NengoDL may then train the cell's encoders, kernels and
-   hidden biases and the readout, but never the Legendre memory (A, B, its
-   decoders and recurrent transforms are frozen).
-2. ``nengo_dl.Simulator(model, dt=item_duration, minibatch_size=...)`` and
-   ``sim.fit``: each sequence item is one simulator step and spiking neurons
-   are replaced by their rate curves (LIF -> LIFRate, or NengoDL's
-   SoftLIFRate with ``lif_smoothing``) during training.
-3. ``sim.freeze_params(model)`` writes the trained values back into the
-   Nengo objects (`.LMUCell.get_kernels` reads them).
-4. Rebuild the same model at a finer ``dt`` (``steps_per_item`` simulator
-   steps per item; ``theta`` and all synapses stay in seconds, the memory is
-   remapped exactly at the new dt) with the trained kernels, and run it with
-   spiking neurons in ``nengo_dl.Simulator`` or ``nengo.Simulator``.
+Thin conveniences over the parts of `nengo_lmu.dl`: they build stacked
+`.LMUCell` layers and a dense readout, fit the input scaler and the first
+memory's state scale to the data, train in NengoDL (`configure_trainable`,
+rate surrogates, the precomputed memory), rebuild the trained network at a
+finer ``dt`` with spiking neurons (`compensated_synapse`, `run_sequences`)
+and save everything in one file (`save_model`, `load`).
 """
 
 import dataclasses
-import numbers
+import inspect
 import time
 
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.networks import LegendreMemory, LMUCell
-from nengo_lmu.networks.legendre_memory import DEFAULT_ENSEMBLE, _check_int
-from nengo_lmu.networks.lmu_cell import _full_transform
+from nengo_lmu.checks import check_bool, check_choice, check_int, check_number
+from nengo_lmu.dl.config import configure_trainable, rate_version
+from nengo_lmu.dl.deploy import SIMULATORS, compensated_synapse, run_sequences
+from nengo_lmu.dl.inputs import Scaler, memory_state_scale, pad_items, repeat_items
+from nengo_lmu.dl.persist import load_model, save_model
+from nengo_lmu.networks import LMUCell
+from nengo_lmu.networks.legendre_memory import DEFAULT_ENSEMBLE
+
+#: what ``fit``'s ``memory_surrogate`` accepts ("auto": "precomputed" where
+#: the first cell allows it, else "exact")
+MEMORY_SURROGATES = ("auto", "exact", "rate", "precomputed")
 
 
-#: what ``fit``'s ``memory_surrogate`` accepts
-MEMORY_SURROGATES = ("exact", "rate", "precomputed")
-
-
-def configure_trainable(model):
-    """Make ``model`` trainable in NengoDL except every Legendre memory in it.
-
-    Calls ``nengo_dl.configure_settings(trainable=None, stateful=False)`` on
-    ``model`` (the top-level network given to the simulator) and marks each
-    `.LegendreMemory` inside it untrainable, as well as each `.LMUCell`'s
-    fixed output scale (``hidden.neurons -> output``) and its fixed memory
-    normalisation (``memory_kernel_scale``), if any.
-    """
-    import nengo_dl
-
-    with model:
-        nengo_dl.configure_settings(trainable=None, stateful=False)
-    for net in model.all_networks:
-        if isinstance(net, LegendreMemory):
-            # NengoDL reads `trainable` from the innermost configuring network
-            with net:
-                nengo_dl.configure_settings(trainable=False)
-        elif isinstance(net, LMUCell):
-            # the fixed output scale of the hidden neurons (tau_ref for Tanh):
-            # trained, it would be a parameter that `get_kernels` does not keep
-            model.config[net.output_conn].trainable = False
-            if net.memory_normalize_conn is not None:
-                model.config[net.memory_normalize_conn].trainable = False
-    return model
-
-
-def rate_version(neuron_type, lif_smoothing=None):
-    """The rate counterpart of a spiking neuron type (others are returned as is).
-
-    With ``lif_smoothing`` (sigma, in units of current) LIF becomes NengoDL's
-    ``SoftLIFRate``: LIFRate with its threshold smoothed by a softplus, so
-    that neurons below threshold keep a gradient (Hunsberger & Eliasmith,
-    2015). It is what NengoDL's ``lif_smoothing`` setting trains spiking LIF
-    neurons through, given as a neuron type so that validation during
-    training sees the same smooth rates instead of spikes.
-    """
-    if type(neuron_type) is nengo.LIF and lif_smoothing is not None:
-        import nengo_dl
-
-        return nengo_dl.neurons.SoftLIFRate(
-            sigma=lif_smoothing,
-            tau_rc=neuron_type.tau_rc,
-            tau_ref=neuron_type.tau_ref,
-            amplitude=neuron_type.amplitude,
-        )
-    if type(neuron_type) is nengo.LIF:
-        return nengo.LIFRate(
-            tau_rc=neuron_type.tau_rc,
-            tau_ref=neuron_type.tau_ref,
-            amplitude=neuron_type.amplitude,
-        )
-    if type(neuron_type) is nengo.SpikingRectifiedLinear:
-        return nengo.RectifiedLinear(amplitude=neuron_type.amplitude)
-    if isinstance(neuron_type, nengo.neurons.RegularSpiking):
-        return neuron_type.base_type
-    return neuron_type
-
-
-def _check_positive(value, attr, zero=False):
-    """``None``, or ``value`` as a float if it is a finite real number > 0
-    (>= 0 with ``zero``)."""
-    if value is None:
-        return None
-    real = isinstance(value, numbers.Real) and np.isfinite(value)
-    if not (real and (value >= 0 if zero else value > 0)):
-        raise ValidationError(
-            f"must be None or a finite number {'>=' if zero else '>'} 0 "
-            f"(got {value!r})",
-            attr=attr,
-        )
-    return float(value)
-
-
-def _check_bool(value, attr):
-    """Raise a ValidationError naming ``attr`` unless ``value`` is a bool."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValidationError(f"must be True or False (got {value!r})", attr=attr)
-
-
-def repeat_items(x, steps_per_item):
-    """Present each item of ``x`` (n, items, d) for ``steps_per_item`` steps."""
-    x = np.asarray(x)
-    if x.ndim != 3:
-        raise ValidationError(f"must be (n, items, d) (got {x.shape})", attr="x")
-    return np.repeat(x, steps_per_item, axis=1)
-
-
-def _EpochTimer():
+def _epoch_timer():
     import tensorflow as tf
 
     class EpochTimer(tf.keras.callbacks.Callback):
@@ -147,7 +50,7 @@ def _EpochTimer():
 
 @dataclasses.dataclass
 class Built:
-    """A classifier model built by `LMUClassifier.build`."""
+    """A model built by `LMUClassifier.build` or `LMURegressor.build`."""
 
     model: nengo.Network
     stim: nengo.Node
@@ -188,10 +91,14 @@ class _LMUModel:
         compensate_loop=True,
         **cell_kwargs,
     ):
-        self.input_d = int(input_d)
-        self.n_items = int(n_items)
-        self.output_d = int(output_d)
-        self.theta_items = float(theta_items)
+        self.input_d = check_int(input_d, "input_d", low=1)
+        self.n_items = check_int(n_items, "n_items", low=1)
+        self.output_d = check_int(output_d, self._output_name, low=1)
+        if isinstance(theta_items, str):
+            raise ValidationError(
+                f"must be a number (got {theta_items!r})", attr="theta_items"
+            )
+        self.theta_items = check_number(theta_items, "theta_items")
         if not self.theta_items >= 1:
             raise ValidationError(
                 f"is the window in items (sequence steps), like keras-lmu's theta, "
@@ -199,14 +106,16 @@ class _LMUModel:
                 f"theta_items * item_duration)",
                 attr="theta_items",
             )
-        self.item_duration = float(item_duration)
-        self.readout_synapse = readout_synapse
-        self.readout_items = _check_positive(readout_items, "readout_items")
-        if self.readout_items is None:
-            raise ValidationError(
-                "must be a finite number > 0 (got None)", attr="readout_items"
-            )
-        self.seed = seed
+        self.item_duration = check_number(
+            item_duration, "item_duration", low=0, low_open=True
+        )
+        self.readout_synapse = check_number(
+            readout_synapse, "readout_synapse", low=0, optional=True
+        )
+        self.readout_items = check_number(
+            readout_items, "readout_items", low=0, low_open=True
+        )
+        self.seed = None if seed is None else check_int(seed, "seed")
         if layers is None:
             layers = [cell_kwargs]
         elif cell_kwargs:
@@ -215,15 +124,25 @@ class _LMUModel:
                 f"(got {sorted(cell_kwargs)})",
                 attr="layers",
             )
+        if not (
+            isinstance(layers, (list, tuple))
+            and layers
+            and all(isinstance(layer, dict) for layer in layers)
+        ):
+            raise ValidationError(
+                f"must be a non-empty list of dicts of LMUCell arguments (got "
+                f"{layers!r})",
+                attr="layers",
+            )
         self.layers = [dict(layer) for layer in layers]
         for layer in self.layers:
-            theta = float(layer.get("theta_items", self.theta_items))
-            if not theta >= 1:
+            theta = layer.get("theta_items", self.theta_items)
+            if not check_number(theta, "theta_items") >= 1:
                 raise ValidationError(
                     f"theta_items of every layer must be >= 1 items (got {theta!r})",
                     attr="theta_items",
                 )
-        _check_bool(normalize_memory, "normalize_memory")
+        check_bool(normalize_memory, "normalize_memory")
         if normalize_memory and "memory_kernel_scale" in self.layers[0]:
             raise ValidationError(
                 "sets the first cell's memory_kernel_scale from the data; give "
@@ -239,13 +158,33 @@ class _LMUModel:
                 attr="normalize_memory",
             )
         self.normalize_memory = bool(normalize_memory)
-        _check_bool(compensate_loop, "compensate_loop")
-        self.compensate_loop = bool(compensate_loop)
+        self.compensate_loop = check_bool(compensate_loop, "compensate_loop")
         self.params = None  # trained kernels and readout
         self.input_offset = 0.0  # set by fit: inputs are (x - offset) * scale
-        self.input_scale = _check_positive(input_scale, "input_scale")
+        self.input_scale = check_number(
+            input_scale, "input_scale", low=0, low_open=True, optional=True
+        )
+        self._given_input_scale = self.input_scale
         self.state_scale = None  # set by fit: the first memory's state scale
         self.history = {}
+        # every cell argument checked now, not at the first fit
+        try:
+            built = self.build(training=True)
+        except TypeError as e:  # a missing or unknown LMUCell argument
+            raise ValidationError(f"bad LMUCell arguments: {e}", attr="layers")
+        self._kernel_names = [sorted(cell.kernel_shapes()) for cell in built.cells]
+
+    def get_config(self):
+        """The constructor arguments, by name (what `save` stores)."""
+        names = [
+            p
+            for p in inspect.signature(type(self).__init__).parameters
+            if p not in ("self", "cell_kwargs")
+        ]
+        config = {name: getattr(self, name) for name in names if name != "layers"}
+        config["input_scale"] = self._given_input_scale
+        config["layers"] = [dict(layer) for layer in self.layers]
+        return config
 
     def _caller_state_scale(self):
         """The first memory's arguments that scale its states (sorted), if the
@@ -368,44 +307,31 @@ class _LMUModel:
         )
 
     def _data_state_scale(self, x):
-        """Scale of the first memory's states, from the training inputs.
-
-        The ideal memory (one step per item) is run on each input dimension;
-        with unit-norm encoder rows a memory channel's coefficient ``i`` has
-        an RMS of at most ``sqrt(mean(sum_j m_ij**2))``: `state_sigmas` times
-        that is its scale (as `.LegendreMemory` does for an ``input_process``).
-        """
-        from nengo_lmu import LegendreDelay, discretize
-
+        """Scale of the first memory's states from the (scaled) training inputs
+        (see `memory_state_scale`)."""
         layer = self.layers[0]
-        order = int(layer.get("order", 1))
-        theta = float(layer.get("theta_items", self.theta_items))
-        delay = LegendreDelay(theta, order)
-        Ad, Bd = discretize(delay.A, delay.B, 1.0)
-        m = np.zeros((len(x), x.shape[2], order))
-        total = np.zeros(order)
-        for t in range(x.shape[1]):
-            m = m @ Ad.T + x[:, t, :, None] * Bd[:, 0]
-            total += np.sum(m**2, axis=(0, 1))
-        rms = np.sqrt(total / (len(x) * x.shape[1]))
-        return self.state_sigmas * np.where(rms > 0, rms, 1.0)
+        return memory_state_scale(
+            x,
+            layer.get("order", 1),
+            layer.get("theta_items", self.theta_items),
+            self.state_sigmas,
+        )
 
     def _compensated(self, kwargs, dt):
         """A recurrent cell's arguments with its loop's lowpass lengthened by
         ``item_duration - dt`` (see ``compensate_loop``)."""
-        synapse = kwargs.get("hidden_synapse", 0)
         if (
             kwargs.get("hidden_cell") != "rnn"
             or kwargs.get("hidden_input_synapse") is not None
         ):
             return kwargs
-        if isinstance(synapse, nengo.Lowpass):
-            tau = synapse.tau
-        elif isinstance(synapse, numbers.Real) and not isinstance(synapse, bool):
-            tau = float(synapse)
-        else:  # not a lowpass: LMUCell says what it accepts
+        try:
+            synapse = compensated_synapse(
+                kwargs.get("hidden_synapse", 0), self.item_duration, dt
+            )
+        except ValidationError:  # not a lowpass: LMUCell says what it accepts
             return kwargs
-        return dict(kwargs, hidden_synapse=nengo.Lowpass(tau + self.item_duration - dt))
+        return dict(kwargs, hidden_synapse=synapse)
 
     def _readout_steps(self, steps_per_item):
         """Simulator steps in the ``readout_items`` window (at least 1)."""
@@ -418,7 +344,7 @@ class _LMUModel:
 
     def pad(self, x):
         """Append ``lag`` copies of the last item: the cells lag one step each."""
-        return np.concatenate([x] + [x[:, -1:]] * self.lag, axis=1)
+        return pad_items(x, self.lag)
 
     def n_trainable(self):
         """Number of trainable parameters (kernels, biases and readout)."""
@@ -432,7 +358,10 @@ class _LMUModel:
 
     def _check_sequences(self, a, d, attr, n=None):
         """``a`` as a float (n, n_items, d) array (2-D accepted when d is 1)."""
-        a = np.asarray(a, dtype=float)
+        try:
+            a = np.asarray(a, dtype=float)
+        except (TypeError, ValueError) as e:
+            raise ValidationError(f"must be an array of numbers ({e})", attr=attr)
         if a.ndim == 2 and d == 1:
             a = a[:, :, None]
         if (
@@ -448,6 +377,8 @@ class _LMUModel:
             )
         if not np.all(np.isfinite(a)):
             raise ValidationError("must be finite (got NaN or inf)", attr=attr)
+        if len(a) == 0:
+            raise ValidationError("must hold at least one sequence (got 0)", attr=attr)
         return a
 
     def _check_x(self, x):
@@ -462,13 +393,15 @@ class _LMUModel:
         y,
         epochs=10,
         minibatch_size=100,
-        learning_rate=1e-3,
-        lr_schedule="constant",
+        learning_rate=1e-2,
+        lr_schedule="cosine",
         weight_decay=0.0,
         validation_data=None,
+        validation_split=0.0,
+        callbacks=None,
         lif_smoothing="default",
         unroll_simulation=1,
-        memory_surrogate="exact",
+        memory_surrogate="auto",
         steps_per_item=1,
         verbose=1,
     ):
@@ -477,7 +410,12 @@ class _LMUModel:
         `LMUClassifier` minimises the cross-entropy of the readout after the
         last item (``y``: integer labels, shape (n,)); `LMURegressor` the mean
         squared error of the standardised targets over every item (``y``:
-        shape (n, n_items, output_d)). ``validation_data`` is ``(x, y)``.
+        shape (n, n_items, output_d)). ``validation_data`` is ``(x, y)``;
+        ``validation_split`` (a fraction in [0, 1)) holds out the last
+        sequences of ``x`` instead, as Keras does. ``callbacks`` are Keras
+        callbacks given to NengoDL's ``fit`` (``EarlyStopping``, ...).
+        The defaults are the recommended recipe: Adam at 1e-2 with cosine
+        decay, the first memory precomputed where it can be.
 
         ``len(x)`` is trimmed to a multiple of ``minibatch_size`` (NengoDL
         needs whole minibatches); the number of dropped samples is reported
@@ -485,9 +423,9 @@ class _LMUModel:
         ``seconds_per_epoch``.
 
         ``learning_rate`` is Adam's: a number or a Keras
-        ``LearningRateSchedule``. ``lr_schedule="cosine"`` decays a number
-        to 0 over the training (``CosineDecay`` over every minibatch of the
-        ``epochs``); ``"constant"`` (default) keeps it. ``weight_decay`` > 0
+        ``LearningRateSchedule``. ``lr_schedule="cosine"`` (default) decays
+        a number to 0 over the training (``CosineDecay`` over every
+        minibatch of the ``epochs``); ``"constant"`` keeps it. ``weight_decay`` > 0
         uses AdamW, Adam with decoupled weight decay (each step multiplies
         every trained parameter by ``1 - learning_rate * weight_decay``).
         Measured on MNIST-1D (order 40, lowpass recurrence of 4 items, 30
@@ -496,7 +434,7 @@ class _LMUModel:
         0.659 at a constant 1e-2.
 
         The memories are never trained; ``memory_surrogate`` says what
-        stands in for them during training: ``"exact"`` (default), the
+        stands in for them during training: ``"exact"``, the
         linear system they implement, or ``"rate"``, their rate neurons. In
         the same MNIST-1D runs (cosine decay) the two did equally well with
         spikes (exact 0.691, rate 0.690; with the rate memory 0.750 and
@@ -511,8 +449,9 @@ class _LMUModel:
         (`.LMUCell`'s ``external_memory``): the same states and the same
         trainable parameters (input encoders included), fewer operators per
         step. It needs a first layer without ``hidden_to_memory`` and
-        ``memory_to_memory``. Hidden neurons always
-        train through their rate curves.
+        ``memory_to_memory``. ``"auto"`` (default) is ``"precomputed"``
+        where the first layer allows it, else ``"exact"``. Hidden neurons
+        always train through their rate curves.
 
         ``lif_smoothing`` (a sigma, or ``None`` for LIFRate) trains LIF
         hidden neurons through NengoDL's ``SoftLIFRate`` with that sigma
@@ -546,52 +485,96 @@ class _LMUModel:
         import nengo_dl
         import tensorflow as tf
 
-        steps_per_item = _check_int(steps_per_item, "steps_per_item", self)
-        if lr_schedule not in ("constant", "cosine"):
-            raise ValidationError(
-                f"must be 'constant' or 'cosine' (got {lr_schedule!r})",
-                attr="lr_schedule",
+        epochs = check_int(epochs, "epochs", low=1)
+        minibatch_size = check_int(minibatch_size, "minibatch_size", low=1)
+        steps_per_item = check_int(steps_per_item, "steps_per_item", low=1)
+        unroll_simulation = check_int(unroll_simulation, "unroll_simulation", low=1)
+        verbose = check_int(verbose, "verbose", low=0)
+        if not isinstance(
+            learning_rate, tf.keras.optimizers.schedules.LearningRateSchedule
+        ):
+            learning_rate = check_number(
+                learning_rate, "learning_rate", low=0, low_open=True
             )
+        check_choice(lr_schedule, ("constant", "cosine"), "lr_schedule")
+        weight_decay = check_number(weight_decay, "weight_decay", low=0, optional=True)
+        if isinstance(lif_smoothing, str) and lif_smoothing == "default":
+            lif_smoothing = self.default_lif_smoothing
+        lif_smoothing = check_number(
+            lif_smoothing, "lif_smoothing", low=0, low_open=True, optional=True
+        )
+        check_choice(memory_surrogate, MEMORY_SURROGATES, "memory_surrogate")
+        first = self.layers[0]
+        fed_back = first.get("hidden_to_memory") or first.get("memory_to_memory")
+        if memory_surrogate == "auto":
+            memory_surrogate = "exact" if fed_back else "precomputed"
+        precomputed = memory_surrogate == "precomputed"
+        if precomputed and fed_back:
+            raise ValidationError(
+                "'precomputed' needs a first memory fed by the input alone: its "
+                "layer has hidden_to_memory or memory_to_memory (use 'exact')",
+                attr="memory_surrogate",
+            )
+        validation_split = check_number(validation_split, "validation_split", low=0)
+        if validation_split >= 1:
+            raise ValidationError(
+                f"must be a fraction in [0, 1) (got {validation_split})",
+                attr="validation_split",
+            )
+        if validation_split and validation_data is not None:
+            raise ValidationError(
+                "give validation_data or validation_split, not both",
+                attr="validation_split",
+            )
+        if callbacks is not None and not isinstance(callbacks, (list, tuple)):
+            raise ValidationError(
+                f"must be a list of Keras callbacks (got {callbacks!r})",
+                attr="callbacks",
+            )
+        if validation_data is not None and not (
+            isinstance(validation_data, (tuple, list)) and len(validation_data) == 2
+        ):
+            raise ValidationError("must be a pair (x, y)", attr="validation_data")
+        if validation_split:
+            x, y = self._check_pair(x, y)
+            n_val = int(round(len(x) * validation_split))
+            if not 0 < n_val < len(x):
+                raise ValidationError(
+                    f"holds out {n_val} of {len(x)} sequences: too few to train or "
+                    f"to validate on",
+                    attr="validation_split",
+                )
+            validation_data = (x[-n_val:], y[-n_val:])
+            x, y = x[:-n_val], y[:-n_val]
         x, targets, val, loss, metrics, last_only = self._training_set(
             x, y, validation_data, steps_per_item
         )
-        if self.params is None:
-            self.input_offset = float(np.mean(x)) if self.center_inputs else 0.0
-        if self.input_scale is None:
-            # unit variance: the memory's neurons are scaled to the data (state
-            # scale below), and the hidden kernels learn at Adam's step size
-            self.input_scale = 1.0 / (float(np.std(x - self.input_offset)) or 1.0)
-        x = self._scale_inputs(x)
-        if self.state_scale is None and not self._caller_state_scale():
-            self.state_scale = self._data_state_scale(x)
         n = (len(x) // minibatch_size) * minibatch_size
         if n == 0:
             raise ValidationError(
                 f"fewer samples ({len(x)}) than minibatch_size ({minibatch_size})",
                 attr="minibatch_size",
             )
-        if lr_schedule == "cosine":
+        if val is not None and len(val[0]) < minibatch_size:
+            raise ValidationError(
+                f"fewer validation samples ({len(val[0])}) than minibatch_size "
+                f"({minibatch_size})",
+                attr="validation_data",
+            )
+        if self.params is None:
+            scaler = Scaler.fit(x, center=self.center_inputs)
+            self.input_offset = scaler.offset
+            if self.input_scale is None:
+                # unit variance: the memory's neurons are scaled to the data
+                # (state scale below), and the hidden kernels learn at Adam's
+                # step size
+                self.input_scale = scaler.scale
+        x = self._scale_inputs(x)
+        if self.state_scale is None and not self._caller_state_scale():
+            self.state_scale = self._data_state_scale(x)
+        if lr_schedule == "cosine" and isinstance(learning_rate, float):
             learning_rate = tf.keras.optimizers.schedules.CosineDecay(
                 learning_rate, decay_steps=epochs * (n // minibatch_size)
-            )
-        weight_decay = _check_positive(weight_decay, "weight_decay", zero=True)
-        if isinstance(lif_smoothing, str) and lif_smoothing == "default":
-            lif_smoothing = self.default_lif_smoothing
-        lif_smoothing = _check_positive(lif_smoothing, "lif_smoothing")
-        if memory_surrogate not in MEMORY_SURROGATES:
-            raise ValidationError(
-                f"must be one of {MEMORY_SURROGATES} (got {memory_surrogate!r})",
-                attr="memory_surrogate",
-            )
-        precomputed = memory_surrogate == "precomputed"
-        first = self.layers[0]
-        if precomputed and (
-            first.get("hidden_to_memory") or first.get("memory_to_memory")
-        ):
-            raise ValidationError(
-                "'precomputed' needs a first memory fed by the input alone: its "
-                "layer has hidden_to_memory or memory_to_memory (use 'exact')",
-                attr="memory_surrogate",
             )
         # rate neurons outright (NengoDL would train spiking ones through the
         # same rate curves), so that validation, which NengoDL runs in
@@ -644,14 +627,14 @@ class _LMUModel:
                 loss={b.p_logits: loss},
                 metrics={b.p_logits: metrics},
             )
-            timer = _EpochTimer()
+            timer = _epoch_timer()
             hist = sim.fit(
                 data,
                 {b.p_logits: targets[:n]},
                 epochs=epochs,
                 validation_data=val_data,
                 verbose=verbose,
-                callbacks=[timer],
+                callbacks=[timer] + list(callbacks or []),
             )
             # only what was trained (the memories stay exact float64, and
             # NengoDL cannot freeze Direct-mode memories)
@@ -671,18 +654,19 @@ class _LMUModel:
 
     @staticmethod
     def _read_params(b):
+        def full(conn, shape):
+            value = np.array(conn.transform.init, dtype=float)
+            return value * np.eye(*shape) if value.ndim == 0 else value
+
         return dict(
             cells=[cell.get_kernels() for cell in b.cells],
-            readout=_full_transform(
-                b.readout_conn.transform.init,
-                (b.readout_conn.size_out, b.readout_conn.size_mid),
+            readout=full(
+                b.readout_conn, (b.readout_conn.size_out, b.readout_conn.size_mid)
             ),
-            readout_bias=_full_transform(
-                b.bias_conn.transform.init, (b.bias_conn.size_out, 1)
-            ),
+            readout_bias=full(b.bias_conn, (b.bias_conn.size_out, 1)),
         )
 
-    def _simulate(self, x, steps_per_item, spiking, simulator, minibatch_size):
+    def _simulate(self, x, steps_per_item, spiking, simulator, minibatch_size, verbose):
         """Run checked ``x``; the readout at every step, (n, steps, output_d).
 
         Spiking runs return the probe filtered by ``readout_synapse``
@@ -690,50 +674,41 @@ class _LMUModel:
         """
         if self.params is None:
             raise ValidationError(
-                "the model is not trained (call fit or load)", attr="params"
+                "the model is not trained (call fit, or load a saved model)",
+                attr="params",
             )
-        if simulator not in ("nengo_dl", "nengo"):
-            raise ValidationError(
-                f"must be 'nengo_dl' or 'nengo' (got {simulator!r})", attr="simulator"
-            )
+        steps_per_item = check_int(steps_per_item, "steps_per_item", low=1)
+        check_bool(spiking, "spiking")
+        check_choice(simulator, SIMULATORS, "simulator")
+        check_int(minibatch_size, "minibatch_size", low=1)
         x = self._scale_inputs(x)
-        dt = self.item_duration / steps_per_item
         b = self.build(steps_per_item=steps_per_item, rate=not spiking)
-        xr = repeat_items(self.pad(x), steps_per_item)
         probe = b.p_filtered if spiking and b.p_filtered is not None else b.p_logits
-        if simulator == "nengo":
-            return self._simulate_nengo(b, xr, dt, probe)
+        return run_sequences(
+            b.model,
+            {b.stim: repeat_items(self.pad(x), steps_per_item)},
+            probe,
+            dt=self.item_duration / steps_per_item,
+            simulator=simulator,
+            minibatch_size=minibatch_size,
+            seed=self.seed,
+            verbose=verbose,
+        )
 
-        import nengo_dl
-
-        mb = min(minibatch_size, len(x))
-        n = int(np.ceil(len(x) / mb)) * mb
-        xp = np.concatenate([xr, np.repeat(xr[-1:], n - len(x), axis=0)])
-        with b.model:
-            nengo_dl.configure_settings(stateful=False)
-        with nengo_dl.Simulator(
-            b.model, dt=dt, minibatch_size=mb, seed=self.seed, progress_bar=False
-        ) as sim:
-            out = sim.predict({b.stim: xp}, verbose=0)[probe]
-        return out[: len(x)]
-
-    @staticmethod
-    def _simulate_nengo(b, xr, dt, probe):
-        current = {"x": xr[0]}
-        b.stim.output = lambda t: current["x"][
-            min(int(round(t / dt)) - 1, len(current["x"]) - 1)
-        ]
-        out = []
-        with nengo.Simulator(b.model, dt=dt, progress_bar=False) as sim:
-            for sample in xr:
-                current["x"] = sample
-                sim.reset()
-                sim.run_steps(len(sample))
-                out.append(np.array(sim.data[probe]))
-        return np.array(out)
+    def _fitted(self):
+        """What training fitted beside the weights (see `save`)."""
+        return dict(input_scale=self.input_scale, input_offset=self.input_offset)
 
     def save(self, path):
-        """Save the trained parameters (exactly, float64) to an ``.npz`` file."""
+        """Save the trained model to one ``.npz`` file; returns its path.
+
+        The file holds the constructor arguments, the fitted scalers, the
+        trained parameters (float64, exactly) and the package version:
+        ``type(model).load(path)`` rebuilds the same model. The file is
+        written beside ``path`` under a temporary name and renamed over it
+        when complete, so a failed save leaves an earlier file whole.
+        ``.npz`` is appended to a ``path`` without it.
+        """
         if self.params is None:
             raise ValidationError("nothing to save: not trained", attr="params")
         arrays = {
@@ -743,44 +718,73 @@ class _LMUModel:
         }
         arrays["readout"] = self.params["readout"]
         arrays["readout_bias"] = self.params["readout_bias"]
-        arrays["input_scale"] = np.array(self.input_scale)
-        arrays["input_offset"] = np.array(self.input_offset)
         if self.state_scale is not None:
             arrays["state_scale"] = self.state_scale
-        arrays.update(self._extra_arrays())
-        np.savez(path, **arrays)
+        config = dict(model=type(self).__name__, kwargs=self.get_config())
+        return save_model(path, config, self._fitted(), arrays)
 
-    def _extra_arrays(self):
-        return {}
+    @classmethod
+    def load(cls, path, **changes):
+        """A model saved by `save`, rebuilt with no arguments retyped.
 
-    def load(self, path):
-        """Load parameters saved by `save` into this (identically set-up) model."""
-        with np.load(path) as f:
-            params = dict(
-                cells=[
-                    {
-                        k.split("/", 1)[1]: f[k]
-                        for k in f.files
-                        if k.startswith(f"cell{i}/")
-                    }
-                    for i in range(len(self.layers))
-                ],
-                readout=f["readout"],
-                readout_bias=f["readout_bias"],
+        ``changes`` replace constructor arguments for deployment (e.g.
+        ``compensate_loop=False``, ``readout_items=2``); names that are not
+        constructor arguments are `.LMUCell` arguments applied to every
+        layer (e.g. ``hidden_neuron_type=scale_firing_rates(lif, 3)``).
+        A file that is not a saved model of this class, or whose weights do
+        not fit the model it describes (with ``changes``), raises a
+        `~nengo.exceptions.ValidationError` naming what is wrong.
+        """
+        config, fitted, arrays, _ = load_model(path)
+        if not isinstance(config, dict) or config.get("model") != cls.__name__:
+            name = config.get("model") if isinstance(config, dict) else None
+            raise ValidationError(
+                f"{path} holds a {name} model, not a {cls.__name__}", attr="path"
             )
-            input_scale = float(f["input_scale"])
-            input_offset = float(f["input_offset"]) if "input_offset" in f else 0.0
-            state_scale = f["state_scale"] if "state_scale" in f.files else None
-            extra = {k: f[k] for k in self._extra_arrays() if k in f.files}
-        # building validates every shape against this model's set-up
-        self.state_scale = state_scale
-        self.build(params=params)
-        self.params = params
-        self.input_scale = input_scale
-        self.input_offset = input_offset
-        for k, v in extra.items():
-            setattr(self, k, float(v))
-        return self
+        kwargs = dict(config["kwargs"])
+        top = set(inspect.signature(cls.__init__).parameters) - {"self", "cell_kwargs"}
+        for name, value in changes.items():
+            if name in top:
+                kwargs[name] = value
+        cell_changes = {k: v for k, v in changes.items() if k not in top}
+        if cell_changes:
+            kwargs["layers"] = [dict(lay, **cell_changes) for lay in kwargs["layers"]]
+        model = cls(**kwargs)
+        n_cells = len(model.layers)
+        expected = {f"cell{i}/{k}" for i in range(n_cells) for k in model._shapes(i)}
+        expected |= {"readout", "readout_bias"}
+        missing = sorted(expected - set(arrays))
+        unknown = sorted(set(arrays) - expected - {"state_scale"})
+        if missing or unknown:
+            raise ValidationError(
+                f"{path} does not fit the model it describes: missing arrays "
+                f"{missing}, unexpected arrays {unknown}",
+                attr="path",
+            )
+        params = dict(
+            cells=[
+                {k: arrays[f"cell{i}/{k}"] for k in model._shapes(i)}
+                for i in range(n_cells)
+            ],
+            readout=arrays["readout"],
+            readout_bias=arrays["readout_bias"],
+        )
+        model.state_scale = arrays.get("state_scale")
+        try:
+            # building checks every shape against the model's set-up
+            model.build(params=params)
+        except ValidationError as e:
+            raise ValidationError(
+                f"{path} does not fit the model it describes: {e}", attr="path"
+            )
+        model.params = params
+        for name, value in fitted.items():
+            setattr(model, name, value)
+        return model
+
+    def _shapes(self, i):
+        """Names of layer ``i``'s trainable kernels."""
+        return self._kernel_names[i]
 
 
 class LMUClassifier(_LMUModel):
@@ -898,9 +902,14 @@ class LMUClassifier(_LMUModel):
             **cell_kwargs,
         )
 
+    _output_name = "n_classes"
+
     @property
     def n_classes(self):
         return self.output_d
+
+    def _check_pair(self, x, y):
+        return self._check_data(x, y)
 
     def _check_data(self, x, y=None):
         x = self._check_x(x)
@@ -911,14 +920,16 @@ class LMUClassifier(_LMUModel):
             raise ValidationError(
                 f"must have shape ({len(x)},) to match x (got {y.shape})", attr="y"
             )
-        if (
-            not np.issubdtype(y.dtype, np.integer)
-            or y.min() < 0
-            or y.max() >= self.n_classes
-        ):
+        if not np.issubdtype(y.dtype, np.integer):
             raise ValidationError(
-                f"must be integer labels in [0, {self.n_classes}) (got {y.dtype}, "
-                f"range {y.min()}..{y.max()})",
+                f"must be integer labels in [0, {self.n_classes}) (got dtype "
+                f"{y.dtype})",
+                attr="y",
+            )
+        if y.min() < 0 or y.max() >= self.n_classes:
+            raise ValidationError(
+                f"must be integer labels in [0, {self.n_classes}) (got range "
+                f"{y.min()}..{y.max()})",
                 attr="y",
             )
         return x, y
@@ -929,7 +940,10 @@ class LMUClassifier(_LMUModel):
         x, y = self._check_data(x, y)
         val = None
         if validation_data is not None:
-            xv, yv = self._check_data(*validation_data)
+            try:
+                xv, yv = self._check_data(*validation_data)
+            except ValidationError as e:
+                raise ValidationError(f"{e}", attr="validation_data")
             val = (xv, yv[:, None, None])
         loss = tf.losses.SparseCategoricalCrossentropy(from_logits=True)
         return x, y[:, None, None], val, loss, "accuracy", True
@@ -941,6 +955,7 @@ class LMUClassifier(_LMUModel):
         spiking=True,
         simulator="nengo_dl",
         minibatch_size=100,
+        verbose=1,
     ):
         """Logits at the end of each sequence, shape (n, n_classes).
 
@@ -952,10 +967,13 @@ class LMUClassifier(_LMUModel):
         step are returned (what training optimises, at ``steps_per_item=1``).
 
         ``simulator`` is ``"nengo_dl"`` (minibatched) or ``"nengo"`` (the
-        reference simulator, one sequence at a time).
+        reference simulator, one sequence at a time). ``verbose=1`` shows a
+        progress bar over the sequences.
         """
         x = self._check_data(x)
-        out = self._simulate(x, steps_per_item, spiking, simulator, minibatch_size)
+        out = self._simulate(
+            x, steps_per_item, spiking, simulator, minibatch_size, verbose
+        )
         tail = self._readout_steps(steps_per_item) if spiking else 1
         return out[:, -tail:].mean(axis=1)
 
@@ -1032,13 +1050,41 @@ class LMURegressor(_LMUModel):
     #: the ``item_readout`` options
     ITEM_READOUTS = ("mean", "last")
 
-    def __init__(self, *args, item_readout="mean", **kwargs):
-        super().__init__(*args, **kwargs)
-        if item_readout not in self.ITEM_READOUTS:
-            raise ValidationError(
-                f"must be one of {self.ITEM_READOUTS} (got {item_readout!r})",
-                attr="item_readout",
-            )
+    _output_name = "output_d"
+
+    def __init__(
+        self,
+        input_d,
+        n_items,
+        output_d,
+        theta_items,
+        item_duration=0.05,
+        readout_synapse=None,
+        readout_items=1.0,
+        input_scale=None,
+        seed=0,
+        layers=None,
+        normalize_memory=False,
+        compensate_loop=True,
+        item_readout="mean",
+        **cell_kwargs,
+    ):
+        super().__init__(
+            input_d,
+            n_items,
+            output_d,
+            theta_items,
+            item_duration=item_duration,
+            readout_synapse=readout_synapse,
+            readout_items=readout_items,
+            input_scale=input_scale,
+            seed=seed,
+            layers=layers,
+            normalize_memory=normalize_memory,
+            compensate_loop=compensate_loop,
+            **cell_kwargs,
+        )
+        check_choice(item_readout, self.ITEM_READOUTS, "item_readout")
         if item_readout == "mean" and self.readout_synapse is not None:
             raise ValidationError(
                 f"'mean' averages the unfiltered readout, so it needs "
@@ -1048,11 +1094,16 @@ class LMURegressor(_LMUModel):
             )
         self.item_readout = item_readout
 
-    def _extra_arrays(self):
+    def _fitted(self):
         return dict(
-            target_offset=np.array(self.target_offset),
-            target_scale=np.array(self.target_scale),
+            super()._fitted(),
+            target_offset=self.target_offset,
+            target_scale=self.target_scale,
         )
+
+    def _check_pair(self, x, y):
+        x = self._check_x(x)
+        return x, self._check_y(x, y)
 
     def _check_y(self, x, y):
         return self._check_sequences(y, self.output_d, "y", n=len(x))
@@ -1093,8 +1144,9 @@ class LMURegressor(_LMUModel):
         x = self._check_x(x)
         y = self._check_y(x, y)
         if self.params is None:
-            self.target_offset = float(np.mean(y))
-            self.target_scale = float(np.std(y)) or 1.0
+            scaler = Scaler.fit(y)
+            self.target_offset = scaler.offset
+            self.target_scale = 1.0 / scaler.scale
         ends = self._ends(steps_per_item)
         offsets, weights = self._item_weights(steps_per_item, spiking=False)
 
@@ -1108,8 +1160,10 @@ class LMURegressor(_LMUModel):
 
         val = None
         if validation_data is not None:
-            xv = self._check_x(validation_data[0])
-            yv = self._check_y(xv, validation_data[1])
+            try:
+                xv, yv = self._check_pair(*validation_data)
+            except ValidationError as e:
+                raise ValidationError(f"{e}", attr="validation_data")
             val = (xv, self._targets(yv, steps_per_item))
         return x, self._targets(y, steps_per_item), val, mse, [], False
 
@@ -1120,6 +1174,7 @@ class LMURegressor(_LMUModel):
         spiking=True,
         simulator="nengo_dl",
         minibatch_size=100,
+        verbose=1,
     ):
         """Predictions at every item, shape (n, n_items, output_d).
 
@@ -1132,7 +1187,9 @@ class LMURegressor(_LMUModel):
         Arguments as for `LMUClassifier.predict`.
         """
         x = self._check_x(x)
-        out = self._simulate(x, steps_per_item, spiking, simulator, minibatch_size)
+        out = self._simulate(
+            x, steps_per_item, spiking, simulator, minibatch_size, verbose
+        )
         ends = self._ends(steps_per_item)
         offsets, weights = self._item_weights(steps_per_item, spiking)
         out = sum(w * out[:, np.maximum(ends - j, 0)] for j, w in zip(offsets, weights))

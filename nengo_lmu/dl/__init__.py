@@ -1,0 +1,47 @@
+"""Train LMU cells in NengoDL and run them with spikes.
+
+Imported only when NengoDL is used (``import nengo_lmu.dl``); the rest of the
+package never imports TensorFlow. The parts, each usable in a plain NengoDL
+workflow:
+
+- `configure_trainable`, `rate_version` (``nengo_lmu.dl.config``): what
+  NengoDL trains (never the Legendre memory) and the rate curves spiking
+  neurons train through;
+- `repeat_items`, `pad_items`, `Scaler`, `memory_state_scale`
+  (``nengo_lmu.dl.inputs``): sequences as simulator steps, fitted scalers,
+  the memory's state scale from data (`.LMUCell.input_memory_states` gives
+  the precomputed memory);
+- `compensated_synapse`, `run_sequences` (``nengo_lmu.dl.deploy``): a
+  trained model rebuilt at a finer ``dt`` with spikes, and run on a batch of
+  sequences in ``nengo_dl`` or ``nengo``;
+- `save_model`, `load_model` (``nengo_lmu.dl.persist``): one file with the
+  settings, scalers, weights and version;
+- `LMUClassifier`, `LMURegressor` (``nengo_lmu.dl.estimators``): the ready
+  models built from those parts.
+
+The workflow by hand (``examples/train_nengo_dl_by_hand.py`` runs it):
+
+1. Build the model with an `.LMUCell`; call `configure_trainable` on the
+   top-level network.
+2. ``nengo_dl.Simulator(model, dt=item_duration, minibatch_size=...)``,
+   ``sim.compile`` and ``sim.fit`` (with any Keras callbacks): each
+   sequence item is one simulator step; spiking neurons train through
+   their rate curves.
+3. ``sim.freeze_params(model)`` writes the trained values back into the
+   Nengo objects (`.LMUCell.get_kernels` reads them).
+4. Rebuild the cell at ``dt = item_duration / steps_per_item`` with the
+   trained kernels (a recurrent cell with `compensated_synapse`) and run it
+   with spiking neurons in ``nengo_dl.Simulator``, ``nengo.Simulator`` or
+   on Loihi.
+"""
+
+from nengo_lmu.dl.config import configure_trainable, rate_version
+from nengo_lmu.dl.deploy import SIMULATORS, compensated_synapse, run_sequences
+from nengo_lmu.dl.estimators import (
+    MEMORY_SURROGATES,
+    Built,
+    LMUClassifier,
+    LMURegressor,
+)
+from nengo_lmu.dl.inputs import Scaler, memory_state_scale, pad_items, repeat_items
+from nengo_lmu.dl.persist import load_model, save_model

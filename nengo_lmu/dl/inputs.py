@@ -1,0 +1,106 @@
+"""Training data for LMU models: items as simulator steps, scalers, memory states.
+
+Pure numpy: these parts prepare what a ``nengo_dl.Simulator`` is fed, in the
+estimators or in a NengoDL workflow written by hand.
+"""
+
+import numpy as np
+from nengo.exceptions import ValidationError
+
+from nengo_lmu.checks import check_int, check_number
+from nengo_lmu.legendre import LegendreDelay
+from nengo_lmu.lti import discretize
+
+
+def repeat_items(x, steps_per_item):
+    """Present each item of ``x`` (n, items, d) for ``steps_per_item`` steps."""
+    x = np.asarray(x)
+    if x.ndim != 3:
+        raise ValidationError(f"must be (n, items, d) (got {x.shape})", attr="x")
+    steps_per_item = check_int(steps_per_item, "steps_per_item", low=1)
+    return np.repeat(x, steps_per_item, axis=1)
+
+
+def pad_items(x, lag):
+    """Append ``lag`` copies of the last item of ``x`` (n, items, d).
+
+    Each `.LMUCell` lags its input by one simulator step, so a stack of
+    ``lag`` cells needs that many extra steps to read the last item.
+    """
+    x = np.asarray(x)
+    lag = check_int(lag, "lag", low=0)
+    return np.concatenate([x] + [x[:, -1:]] * lag, axis=1)
+
+
+class Scaler:
+    """An affine map fitted to data: ``transform(x) = (x - offset) * scale``.
+
+    Parameters
+    ----------
+    offset : float
+        Subtracted first.
+    scale : float
+        Then multiplied; finite and > 0.
+    """
+
+    def __init__(self, offset=0.0, scale=1.0):
+        self.offset = check_number(offset, "offset", obj=self)
+        self.scale = check_number(scale, "scale", obj=self, low=0, low_open=True)
+
+    @classmethod
+    def fit(cls, x, center=True):
+        """Unit variance (and zero mean with ``center``) on ``x``.
+
+        A constant ``x`` gets ``scale = 1``; data whose standard deviation
+        is not a finite number (overflow, NaN) is refused.
+        """
+        x = np.asarray(x, dtype=float)
+        if x.size == 0:
+            raise ValidationError("must not be empty", attr="x")
+        with np.errstate(over="ignore", invalid="ignore"):
+            offset = float(np.mean(x)) if center else 0.0
+            std = float(np.std(x - offset))
+        if not (np.isfinite(offset) and np.isfinite(std)):
+            raise ValidationError(
+                f"its mean or standard deviation is not finite (mean {offset}, std "
+                f"{std}): the values are too large to scale in float64",
+                attr="x",
+            )
+        scale = 1.0 / std if std > 0 else 1.0
+        if not np.isfinite(scale):
+            raise ValidationError(
+                f"its standard deviation ({std}) is too small to scale", attr="x"
+            )
+        return cls(offset, scale)
+
+    def transform(self, x):
+        return (np.asarray(x, dtype=float) - self.offset) * self.scale
+
+    def inverse(self, y):
+        return np.asarray(y, dtype=float) / self.scale + self.offset
+
+    def __repr__(self):
+        return f"{type(self).__name__}(offset={self.offset!r}, scale={self.scale!r})"
+
+
+def memory_state_scale(x, order, theta_items, sigmas=5.0):
+    """A scale for a memory's states, from the sequences that drive it.
+
+    The ideal memory (one step per item, window ``theta_items`` items) is
+    run on each input dimension of ``x`` (n, items, d); with unit-norm
+    encoder rows a memory channel's coefficient ``i`` has an RMS of at most
+    ``sqrt(mean(sum_j m_ij**2))``: ``sigmas`` times that is its scale (as
+    `.LegendreMemory` does for an ``input_process``). Returns (order,).
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 3:
+        raise ValidationError(f"must be (n, items, d) (got {x.shape})", attr="x")
+    delay = LegendreDelay(theta_items, order)
+    Ad, Bd = discretize(delay.A, delay.B, 1.0)
+    m = np.zeros((len(x), x.shape[2], delay.order))
+    total = np.zeros(delay.order)
+    for t in range(x.shape[1]):
+        m = m @ Ad.T + x[:, t, :, None] * Bd[:, 0]
+        total += np.sum(m**2, axis=(0, 1))
+    rms = np.sqrt(total / (len(x) * x.shape[1]))
+    return sigmas * np.where(rms > 0, rms, 1.0)
