@@ -145,12 +145,13 @@ def _train_parser(sub):
     )
     p.add_argument(
         "--memory-surrogate",
-        choices=["exact", "rate", "precomputed"],
-        default="exact",
+        choices=["auto", "exact", "rate", "precomputed"],
+        default="auto",
         help="what stands in for the memory in training: its exact linear "
-        "system (default), its rate neurons (1.8x slower per epoch), or the "
-        "exact system's states computed once before training (the same "
-        "training, fewer operators per step)",
+        "system, its rate neurons (1.8x slower per epoch), or the exact "
+        "system's states computed once before training (the same training, "
+        "fewer operators per step); auto (default): precomputed where the "
+        "cell allows it",
     )
     p.add_argument(
         "--lif-smoothing",
