@@ -1,4 +1,5 @@
-"""Data sets generated offline: MNIST-1D and the Mackey-Glass series."""
+"""Data sets generated offline: MNIST-1D, Mackey-Glass, a long-memory recall
+task and a frequency classification task."""
 
 import numpy as np
 from nengo.exceptions import ValidationError
@@ -94,3 +95,59 @@ def mackey_glass(
         k4 = f(x[k] + h * k3, xd1)
         x[k + 1] = x[k] + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
     return x[lag + 1 :: substeps][discard : discard + n_steps]
+
+
+def recall_task(n, n_items=500, n_classes=4, cue_items=25, noise=0.5, seed=None):
+    """Long-memory classification: name the cue heard ``n_items`` items ago.
+
+    Each sequence opens with one of ``n_classes`` fixed cue patterns
+    (``cue_items`` items of smooth random shape, the same in every call,
+    whatever the ``seed``) and continues with white noise of standard
+    deviation ``noise``; the label is the cue's class. The answer depends
+    only on the first ``cue_items`` items, at least ``n_items - cue_items``
+    items before the end.
+
+    Returns
+    -------
+    x : (n, n_items, 1) ndarray
+    y : (n,) ndarray of int
+    """
+    if n_items <= cue_items:
+        raise ValidationError(
+            f"must exceed cue_items ({cue_items}) (got {n_items})", attr="n_items"
+        )
+    shapes = np.random.RandomState(12345).randn(n_classes, 4)
+    t = np.linspace(0, 1, cue_items)
+    # smooth cues: sums of the first four sines, unit RMS
+    basis = np.sin(np.pi * np.outer(np.arange(1, 5), t))
+    cues = shapes @ basis
+    cues /= np.sqrt(np.mean(cues**2, axis=1, keepdims=True))
+    rng = np.random.RandomState(seed)
+    y = rng.randint(0, n_classes, size=n)
+    x = noise * rng.randn(n, n_items)
+    x[:, :cue_items] += cues[y]
+    return x[:, :, None], y
+
+
+def frequency_task(n, n_items=100, n_classes=5, noise=1.0, seed=None):
+    """Classify the frequency of a noisy sine of random phase and amplitude.
+
+    Class ``k`` is a sine of ``2 + k`` cycles per ``n_items`` items (a
+    20 % frequency jitter blurs the classes), amplitude uniform in
+    [0.5, 1.5], plus white noise of standard deviation ``noise``: the
+    answer depends on the spectrum of the whole sequence.
+
+    Returns
+    -------
+    x : (n, n_items, 1) ndarray
+    y : (n,) ndarray of int
+    """
+    rng = np.random.RandomState(seed)
+    y = rng.randint(0, n_classes, size=n)
+    cycles = (2 + y) * rng.uniform(0.9, 1.1, size=n)
+    phase = rng.uniform(0, 2 * np.pi, size=n)
+    amp = rng.uniform(0.5, 1.5, size=n)
+    t = np.arange(n_items) / n_items
+    x = amp[:, None] * np.sin(2 * np.pi * cycles[:, None] * t + phase[:, None])
+    x += noise * rng.randn(n, n_items)
+    return x[:, :, None], y

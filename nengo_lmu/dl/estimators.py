@@ -75,6 +75,9 @@ class _LMUModel:
     #: the first memory's state scale is this many RMS of its states
     state_sigmas = 5.0
 
+    #: the ``item_readout`` options
+    ITEM_READOUTS = ("mean", "last")
+
     def __init__(
         self,
         input_d,
@@ -89,6 +92,7 @@ class _LMUModel:
         layers=None,
         normalize_memory=False,
         compensate_loop=True,
+        item_readout="mean",
         **cell_kwargs,
     ):
         self.input_d = check_int(input_d, "input_d", low=1)
@@ -159,6 +163,15 @@ class _LMUModel:
             )
         self.normalize_memory = bool(normalize_memory)
         self.compensate_loop = check_bool(compensate_loop, "compensate_loop")
+        check_choice(item_readout, self.ITEM_READOUTS, "item_readout")
+        if item_readout == "mean" and self.readout_synapse is not None:
+            raise ValidationError(
+                f"'mean' averages the unfiltered readout, so it needs "
+                f"readout_synapse=None (got {self.readout_synapse!r}); use "
+                f"item_readout='last' with a readout synapse",
+                attr="item_readout",
+            )
+        self.item_readout = item_readout
         self.params = None  # trained kernels and readout
         self.input_offset = 0.0  # set by fit: inputs are (x - offset) * scale
         self.input_scale = check_number(
@@ -332,6 +345,48 @@ class _LMUModel:
         except ValidationError:  # not a lowpass: LMUCell says what it accepts
             return kwargs
         return dict(kwargs, hidden_synapse=synapse)
+
+    def _ends(self, steps_per_item):
+        """The simulator step at which each item's prediction is read.
+
+        Each cell lags one step: the item's last step plus ``lag``. There
+        the memory has taken in exactly the items up to this one, at any
+        number of steps per item, as in training; a later step would add
+        part of the next (or, after the last item, of a repeated) item.
+        """
+        return (np.arange(self.n_items) + 1) * steps_per_item - 1 + self.lag
+
+    def _item_weights(self, steps_per_item, spiking):
+        """How an item's prediction weighs the readout: offsets (steps back
+        from where it is read, `_ends`) and their weights, summing to 1.
+
+        Offsets reaching before the first step read the first step."""
+        s = self._readout_steps(steps_per_item)
+        if spiking and self.readout_synapse is None:
+            # the box filter over the window's steps
+            return np.arange(s), np.full(s, 1.0 / s)
+        if self.item_readout == "last" or spiking:
+            return np.zeros(1, dtype=int), np.ones(1)
+        # the trapezoid rule over the s + 1 samples that bound the window
+        weights = np.full(s + 1, 1.0 / s)
+        weights[[0, -1]] = 0.5 / s
+        return np.arange(s + 1), weights
+
+    def _read(self, out, steps_per_item, spiking, xp=np):
+        """Each item's prediction from the readout at every step: the
+        `_item_weights` around each of `_ends`, (n, n_items, output_d).
+
+        ``xp`` is ``np`` for arrays or ``tf`` for tensors."""
+        ends = self._ends(steps_per_item)
+        offsets, weights = self._item_weights(steps_per_item, spiking)
+        if xp is np:
+            return sum(
+                w * out[:, np.maximum(ends - j, 0)] for j, w in zip(offsets, weights)
+            )
+        return sum(
+            float(w) * xp.gather(out, np.maximum(ends - j, 0), axis=1)
+            for j, w in zip(offsets, weights)
+        )
 
     def _readout_steps(self, steps_per_item):
         """Simulator steps in the ``readout_items`` window (at least 1)."""
@@ -546,7 +601,7 @@ class _LMUModel:
                 )
             validation_data = (x[-n_val:], y[-n_val:])
             x, y = x[:-n_val], y[:-n_val]
-        x, targets, val, loss, metrics, last_only = self._training_set(
+        x, targets, val, loss, metrics = self._training_set(
             x, y, validation_data, steps_per_item
         )
         n = (len(x) // minibatch_size) * minibatch_size
@@ -592,9 +647,6 @@ class _LMUModel:
             if unroll_simulation == (len(x[0]) + self.lag) * steps_per_item:
                 # the whole sequence unrolled: no TensorFlow while loop
                 nengo_dl.configure_settings(use_loop=False)
-            if last_only:
-                nengo_dl.configure_settings(keep_history=True)
-                b.model.config[b.p_logits].keep_history = False
 
         # extra items at the end: each cell's hidden layer lags one step
         def inputs(xs):
@@ -884,6 +936,7 @@ class LMUClassifier(_LMUModel):
         layers=None,
         normalize_memory=False,
         compensate_loop=True,
+        item_readout="mean",
         **cell_kwargs,
     ):
         super().__init__(
@@ -899,6 +952,7 @@ class LMUClassifier(_LMUModel):
             layers=layers,
             normalize_memory=normalize_memory,
             compensate_loop=compensate_loop,
+            item_readout=item_readout,
             **cell_kwargs,
         )
 
@@ -945,8 +999,31 @@ class LMUClassifier(_LMUModel):
             except ValidationError as e:
                 raise ValidationError(f"{e}", attr="validation_data")
             val = (xv, yv[:, None, None])
-        loss = tf.losses.SparseCategoricalCrossentropy(from_logits=True)
-        return x, y[:, None, None], val, loss, "accuracy", True
+        end = self._ends(steps_per_item)[-1]
+
+        def last_logits(y_true, y_pred):
+            labels = tf.cast(tf.gather(y_true, end, axis=1)[:, 0], tf.int32)
+            logits = self._read(y_pred, steps_per_item, spiking=False, xp=tf)[:, -1]
+            return labels, logits
+
+        def crossentropy(y_true, y_pred):
+            labels, logits = last_logits(y_true, y_pred)
+            return tf.reduce_mean(
+                tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits)
+            )
+
+        def accuracy(y_true, y_pred):
+            labels, logits = last_logits(y_true, y_pred)
+            hits = tf.equal(tf.argmax(logits, axis=1, output_type=tf.int32), labels)
+            return tf.reduce_mean(tf.cast(hits, tf.float32))
+
+        def targets(labels):
+            steps = (self.n_items + self.lag) * steps_per_item
+            return np.repeat(labels[:, None, None], steps, axis=1).astype(float)
+
+        if val is not None:
+            val = (val[0], targets(val[1][:, 0, 0]))
+        return x, targets(y), val, crossentropy, [accuracy]
 
     def predict(
         self,
@@ -974,8 +1051,7 @@ class LMUClassifier(_LMUModel):
         out = self._simulate(
             x, steps_per_item, spiking, simulator, minibatch_size, verbose
         )
-        tail = self._readout_steps(steps_per_item) if spiking else 1
-        return out[:, -tail:].mean(axis=1)
+        return self._read(out, steps_per_item, spiking)[:, -1]
 
     def evaluate(self, x, y, **kwargs):
         """Accuracy of `predict` on ``(x, y)``."""
@@ -1047,9 +1123,6 @@ class LMURegressor(_LMUModel):
     #: set by fit: targets are standardised as (y - offset) / scale
     target_offset = 0.0
     target_scale = 1.0
-    #: the ``item_readout`` options
-    ITEM_READOUTS = ("mean", "last")
-
     _output_name = "output_d"
 
     def __init__(
@@ -1082,17 +1155,9 @@ class LMURegressor(_LMUModel):
             layers=layers,
             normalize_memory=normalize_memory,
             compensate_loop=compensate_loop,
+            item_readout=item_readout,
             **cell_kwargs,
         )
-        check_choice(item_readout, self.ITEM_READOUTS, "item_readout")
-        if item_readout == "mean" and self.readout_synapse is not None:
-            raise ValidationError(
-                f"'mean' averages the unfiltered readout, so it needs "
-                f"readout_synapse=None (got {self.readout_synapse!r}); use "
-                f"item_readout='last' with a readout synapse",
-                attr="item_readout",
-            )
-        self.item_readout = item_readout
 
     def _fitted(self):
         return dict(
@@ -1107,29 +1172,6 @@ class LMURegressor(_LMUModel):
 
     def _check_y(self, x, y):
         return self._check_sequences(y, self.output_d, "y", n=len(x))
-
-    def _ends(self, steps_per_item):
-        """The simulator step at which each item's prediction is read.
-
-        Each cell lags one step: the item's last step plus ``lag``.
-        """
-        return (np.arange(self.n_items) + 1) * steps_per_item - 1 + self.lag
-
-    def _item_weights(self, steps_per_item, spiking):
-        """How an item's prediction weighs the readout: offsets (steps back
-        from where it is read, `_ends`) and their weights, summing to 1.
-
-        Offsets reaching before the first step read the first step."""
-        s = self._readout_steps(steps_per_item)
-        if spiking and self.readout_synapse is None:
-            # the box filter over the window's steps
-            return np.arange(s), np.full(s, 1.0 / s)
-        if self.item_readout == "last" or spiking:
-            return np.zeros(1, dtype=int), np.ones(1)
-        # the trapezoid rule over the s + 1 samples that bound the window
-        weights = np.full(s + 1, 1.0 / s)
-        weights[[0, -1]] = 0.5 / s
-        return np.arange(s + 1), weights
 
     def _targets(self, y, steps_per_item):
         """Standardised targets at the readout steps (zeros elsewhere)."""
@@ -1148,13 +1190,9 @@ class LMURegressor(_LMUModel):
             self.target_offset = scaler.offset
             self.target_scale = 1.0 / scaler.scale
         ends = self._ends(steps_per_item)
-        offsets, weights = self._item_weights(steps_per_item, spiking=False)
 
         def mse(y_true, y_pred):
-            pred = sum(
-                float(w) * tf.gather(y_pred, np.maximum(ends - j, 0), axis=1)
-                for j, w in zip(offsets, weights)
-            )
+            pred = self._read(y_pred, steps_per_item, spiking=False, xp=tf)
             err = tf.gather(y_true, ends, axis=1) - pred
             return tf.reduce_mean(tf.square(err))
 
@@ -1165,7 +1203,7 @@ class LMURegressor(_LMUModel):
             except ValidationError as e:
                 raise ValidationError(f"{e}", attr="validation_data")
             val = (xv, self._targets(yv, steps_per_item))
-        return x, self._targets(y, steps_per_item), val, mse, [], False
+        return x, self._targets(y, steps_per_item), val, mse, []
 
     def predict(
         self,
@@ -1190,9 +1228,7 @@ class LMURegressor(_LMUModel):
         out = self._simulate(
             x, steps_per_item, spiking, simulator, minibatch_size, verbose
         )
-        ends = self._ends(steps_per_item)
-        offsets, weights = self._item_weights(steps_per_item, spiking)
-        out = sum(w * out[:, np.maximum(ends - j, 0)] for j, w in zip(offsets, weights))
+        out = self._read(out, steps_per_item, spiking)
         return out * self.target_scale + self.target_offset
 
     def nrmse(self, x, y, **kwargs):
