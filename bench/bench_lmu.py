@@ -17,7 +17,7 @@ Trains, in one run on the same data (MNIST-1D, 4000 train / 1000 test,
     4 items 0.68 / 0.68 / 0.63), trained on the exact memory with the
     hidden LIF neurons trained through LIFRate and through SoftLIFRate
     (sigma 0.02, whose gradient reaches neurons below threshold; the
-    stop-8 run trained on the memory's rate neurons instead: 0.733 rate,
+    an earlier run trained on the memory's rate neurons instead: 0.733 rate,
     0.690 spiking, 1.8x slower per epoch);
 
   - the same with 256 hidden units trained with AdamW (weight decay 0.1):

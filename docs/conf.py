@@ -6,8 +6,9 @@ run the ``.. testcode::`` examples with ``make doctest``.
 Two pages are generated when the build starts, into ``docs/_generated/``
 (ignored by git):
 
-- ``benchmarks_tables.rst``: the "Benchmarks" section of ``README.md``,
-  converted from Markdown, so the two never disagree;
+- ``benchmarks_tables.rst``: the benchmark record,
+  ``bench/results/README.md``, converted from Markdown, so the two never
+  disagree;
 - one PNG per example script: each ``examples/*.py`` is run headless (as
   ``tests/test_examples.py`` does) and its figures are copied; a script is
   re-run only when it is newer than its figures.
@@ -93,13 +94,10 @@ def _md_table(rows):
     return lines + [""]
 
 
-def readme_benchmarks():
-    """The README's "## Benchmarks" section as reStructuredText lines."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    match = re.search(r"^## Benchmarks\n(.*?)(?=^## |\Z)", text, re.M | re.S)
-    if match is None:
-        raise RuntimeError("README.md has no '## Benchmarks' section")
-    lines, out, table = match.group(1).splitlines(), [], []
+def benchmark_record():
+    """``bench/results/README.md`` (the benchmark record) as reStructuredText."""
+    text = (ROOT / "bench" / "results" / "README.md").read_text(encoding="utf-8")
+    lines, out, table = text.splitlines()[1:], [], []  # without its title
     for line in lines + [""]:
         if line.startswith("|"):
             table.append(line)
@@ -107,14 +105,18 @@ def readme_benchmarks():
         if table:
             out += [""] + _md_table(table)
             table = []
-        out.append(_md_inline(line))
+        if line.startswith("## "):
+            title = _md_inline(line[3:])
+            out += [title, "=" * len(title)]
+        else:
+            out.append(_md_inline(line))
     return out
 
 
 def generate_benchmarks():
     GENERATED.mkdir(exist_ok=True)
     path = GENERATED / "benchmarks_tables.rst"
-    content = "\n".join(readme_benchmarks()) + "\n"
+    content = "\n".join(benchmark_record()) + "\n"
     if not path.exists() or path.read_text(encoding="utf-8") != content:
         path.write_text(content, encoding="utf-8")
 

@@ -299,6 +299,11 @@ def build_parser():
             "source tree (README.md for the two main commands)."
         ),
     )
+    from nengo_lmu.version import version
+
+    parser.add_argument(
+        "--version", action="version", version=f"nengo-lmu {version}"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     _delay_parser(sub)
     _train_parser(sub)

@@ -47,3 +47,13 @@ def test_train_command(tmp_path, capsys):
     reloaded = clf.evaluate(xt[:100], yt[:100], spiking=False)
     assert reloaded == pytest.approx(acc["rate test accuracy"], abs=1e-12), text
     assert "spiking test accuracy" in acc, text
+
+
+def test_version(capsys):
+    from nengo_lmu import __version__
+    from nengo_lmu.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0
+    assert capsys.readouterr().out.strip() == f"nengo-lmu {__version__}"

@@ -842,7 +842,8 @@ class _LMUModel:
 class LMUClassifier(_LMUModel):
     """A sequence classifier: one or more `.LMUCell` then a dense readout.
 
-    Trained with a cross-entropy loss on the readout after the last item.
+    Trained with a cross-entropy loss on the readout after the last item
+    (averaged as it is read, see ``item_readout``).
 
     Parameters
     ----------
@@ -862,12 +863,14 @@ class LMUClassifier(_LMUModel):
         must last long enough to hold several spikes (measured on MNIST-1D
         and a regression toy: 10 ms items lose most of the accuracy).
     readout_synapse : float or None
-        Lowpass (s) on the spiking readout; ``None`` (default): unfiltered.
-        The logits are averaged over the last ``readout_items`` items' worth
-        of steps.
+        Lowpass (s) on the spiking readout (only with
+        ``item_readout="last"``); ``None`` (default): unfiltered.
     readout_items : float
-        How much of the end of the sequence (in items) the spiking readout
-        averages.
+        The window (in items) of the readout that the logits average. It
+        ends where the memory has taken in exactly the sequence's items
+        (``lag`` simulator steps after the last item's last step; a later
+        step would add part of a repeated last item that training never
+        saw). Spiking runs average the window's steps.
     input_scale : float, optional
         Inputs are multiplied by this before they reach the cells. ``None``
         (default): ``1 / std(x)`` of the first `fit`'s inputs (unit
@@ -883,6 +886,11 @@ class LMUClassifier(_LMUModel):
         Stacked cells, input first: each dict holds `.LMUCell` arguments and
         optionally its own ``theta_items``; each cell's input is the previous
         cell's output. Without it, one cell is built from ``cell_kwargs``.
+    item_readout : {"mean", "last"}
+        ``"mean"`` (default): the logits are the mean readout over the
+        window in every run, and training optimises that (the trapezoid
+        rule over the rate readout's samples; see `LMURegressor`);
+        ``"last"``: training and rate runs read the window's end.
     normalize_memory : bool
         Train the first cell's memory kernel ``W_m`` in units of the memory
         states' RMS on the training data (`.LMUCell`'s
@@ -1037,11 +1045,12 @@ class LMUClassifier(_LMUModel):
         """Logits at the end of each sequence, shape (n, n_classes).
 
         With ``spiking=True`` the network runs with its spiking neurons at
-        ``dt = item_duration / steps_per_item``; the logits are the readout
-        filtered by ``readout_synapse`` and averaged over the last
-        ``readout_items`` items. With ``spiking=False`` every neuron is
-        replaced by its rate version and the unfiltered logits of the last
-        step are returned (what training optimises, at ``steps_per_item=1``).
+        ``dt = item_duration / steps_per_item``; the logits are the mean of
+        the readout's steps in the ``readout_items`` window that ends where
+        the memory has taken in the whole sequence (or, with a
+        ``readout_synapse``, the filtered readout there). With
+        ``spiking=False`` every neuron is replaced by its rate version and
+        the logits are read as in training (``item_readout``).
 
         ``simulator`` is ``"nengo_dl"`` (minibatched) or ``"nengo"`` (the
         reference simulator, one sequence at a time). ``verbose=1`` shows a
