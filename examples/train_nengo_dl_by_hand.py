@@ -63,6 +63,7 @@ def build(dt, kernels=None, readout=None, state_scale=None, training=False):
             kernels=kernels,
             external_memory=training,
             memory_kwargs=dict(state_scale=state_scale),
+            label="cell",
             seed=0,
         )
         nengo.Connection(net.x, net.cell.input, synapse=None)
