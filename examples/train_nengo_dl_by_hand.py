@@ -29,6 +29,7 @@ from nengo_lmu.dl import (
     configure_trainable,
     memory_state_scale,
     pad_items,
+    rate_version,
     repeat_items,
     run_sequences,
 )
@@ -136,16 +137,14 @@ if __name__ == "__main__":
     kernels, readout = net.cell.get_kernels(), np.array(net.readout.transform.init)
 
     def accuracy(dt, spiking):
-        """Test accuracy of the cell rebuilt at ``dt`` (logits of the last item)."""
+        """Test accuracy of the cell rebuilt at ``dt``: the mean logits over
+        the last item, read where the memory has taken in the whole sequence
+        (the cell lags one step), as in training."""
         deployed = build(dt, kernels, readout, state_scale)
         steps = int(round(ITEM / dt))
         if not spiking:  # every neuron at its rate
             for ens in deployed.all_ensembles:
-                if type(ens.neuron_type) is nengo.LIF:
-                    nt = ens.neuron_type
-                    ens.neuron_type = nengo.LIFRate(
-                        tau_rc=nt.tau_rc, tau_ref=nt.tau_ref, amplitude=nt.amplitude
-                    )
+                ens.neuron_type = rate_version(ens.neuron_type)
         out = run_sequences(
             deployed,
             {deployed.x: repeat_items(pad_items(xs_test, 1), steps)},
@@ -153,7 +152,8 @@ if __name__ == "__main__":
             dt=dt,
             verbose=0,
         )
-        logits = out[:, -steps:].mean(axis=1)
+        end = N_ITEMS * steps  # the last item's last step, plus one
+        logits = out[:, end - steps + 1 : end + 1].mean(axis=1)
         return float(np.mean(np.argmax(logits, axis=1) == y_test))
 
     rate, spiking = accuracy(ITEM, spiking=False), accuracy(0.001, spiking=True)

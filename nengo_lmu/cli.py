@@ -301,9 +301,7 @@ def build_parser():
     )
     from nengo_lmu.version import version
 
-    parser.add_argument(
-        "--version", action="version", version=f"nengo-lmu {version}"
-    )
+    parser.add_argument("--version", action="version", version=f"nengo-lmu {version}")
     sub = parser.add_subparsers(dest="command", required=True)
     _delay_parser(sub)
     _train_parser(sub)

@@ -37,7 +37,7 @@ def compensated_synapse(synapse, item_duration, dt):
         raise ValidationError(
             f"must be at most item_duration ({item_duration}) (got {dt})", attr="dt"
         )
-    if isinstance(synapse, nengo.Lowpass) and type(synapse) is nengo.Lowpass:
+    if type(synapse) is nengo.Lowpass:
         tau = synapse.tau
     elif isinstance(synapse, numbers.Real) and not isinstance(synapse, bool):
         tau = check_number(synapse, "synapse", low=0)
@@ -96,9 +96,11 @@ def run_sequences(
     n, steps = shapes.pop()
     if n == 0 or steps == 0:
         raise ValidationError(f"no sequences to run (shape {(n, steps)})", "inputs")
-    import tensorflow as tf
+    progress = None
+    if verbose:
+        import tensorflow as tf
 
-    progress = tf.keras.utils.Progbar(n, verbose=verbose) if verbose else None
+        progress = tf.keras.utils.Progbar(n, verbose=verbose)
     if simulator == "nengo":
         return _run_nengo(model, arrays, probe, dt, steps, progress)
 

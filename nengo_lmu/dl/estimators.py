@@ -1134,40 +1134,6 @@ class LMURegressor(_LMUModel):
     target_scale = 1.0
     _output_name = "output_d"
 
-    def __init__(
-        self,
-        input_d,
-        n_items,
-        output_d,
-        theta_items,
-        item_duration=0.05,
-        readout_synapse=None,
-        readout_items=1.0,
-        input_scale=None,
-        seed=0,
-        layers=None,
-        normalize_memory=False,
-        compensate_loop=True,
-        item_readout="mean",
-        **cell_kwargs,
-    ):
-        super().__init__(
-            input_d,
-            n_items,
-            output_d,
-            theta_items,
-            item_duration=item_duration,
-            readout_synapse=readout_synapse,
-            readout_items=readout_items,
-            input_scale=input_scale,
-            seed=seed,
-            layers=layers,
-            normalize_memory=normalize_memory,
-            compensate_loop=compensate_loop,
-            item_readout=item_readout,
-            **cell_kwargs,
-        )
-
     def _fitted(self):
         return dict(
             super()._fitted(),
