@@ -9,6 +9,7 @@ import numpy as np
 from nengo.exceptions import ValidationError
 from nengo.params import FrozenObject, IntParam, NumberParam
 from scipy.special import eval_legendre
+from nengo_lmu.checks import check_int, check_number
 
 
 def legendre_matrices(order):
@@ -193,20 +194,8 @@ class LegendreDelay(FrozenObject):
 
 
 def _check_theta(theta):
-    try:
-        value = float(theta)
-    except (TypeError, ValueError):
-        raise ValidationError(f"must be a number (got {theta!r})", "theta") from None
-    if not np.isfinite(value) or value <= 0:
-        raise ValidationError(f"must be a finite number > 0 (got {theta!r})", "theta")
-    return value
+    return check_number(theta, "theta", low=0, low_open=True)
 
 
 def _check_order(order):
-    if isinstance(order, (bool, np.bool_)) or not isinstance(
-        order, (int, np.integer, float, np.floating)
-    ):
-        raise ValidationError(f"must be an integer >= 1 (got {order!r})", "order")
-    if int(order) != order or order < 1:
-        raise ValidationError(f"must be an integer >= 1 (got {order!r})", "order")
-    return int(order)
+    return check_int(order, "order", low=1)

@@ -8,6 +8,8 @@ import numpy as np
 from nengo.exceptions import ValidationError
 from scipy.linalg import expm
 
+from nengo_lmu.checks import check_number
+
 DISCRETIZERS = ("zoh", "euler")
 
 
@@ -105,10 +107,4 @@ def _check_ab(A, B):
 
 
 def _check_dt(dt):
-    try:
-        dt = float(dt)
-    except (TypeError, ValueError):
-        raise ValidationError(f"must be a number (got {dt!r})", attr="dt") from None
-    if not np.isfinite(dt) or dt <= 0:
-        raise ValidationError(f"must be a finite number > 0 (got {dt!r})", attr="dt")
-    return dt
+    return check_number(dt, "dt", low=0, low_open=True)

@@ -9,6 +9,7 @@ installed (the core environment has neither nengo_dl nor nengo_loihi).
 import functools
 
 import nengo
+import numpy as np
 import pytest
 
 from nengo_lmu import LegendreMemory
@@ -75,3 +76,22 @@ def test_same_network_everywhere(backend):
     for p in probes:
         peak = abs(sim.data[p][200:]).max()
         assert peak > 0.05, f"{name}: {p} reads {peak}"
+
+
+def test_nan_input_stops_nengo_dl():
+    """NengoDL stops at a non-finite memory input, as nengo does."""
+    nengo_dl = pytest.importorskip("nengo_dl")
+    tf = pytest.importorskip("tensorflow")
+    x = 0.3 * np.sin(np.arange(400) * 0.01)[:, None]
+    with nengo.Network() as model:
+        stim = nengo.Node(np.zeros(1))
+        mem = LegendreMemory(0.1, 3, 300)
+        nengo.Connection(stim, mem.input, synapse=None)
+        p = nengo.Probe(mem.output)
+    with nengo_dl.Simulator(model, progress_bar=False) as sim:
+        sim.run_steps(400, data={stim: x[None]})
+        assert np.all(np.isfinite(sim.data[p]))
+        sim.reset()
+        x[300] = np.nan
+        with pytest.raises(tf.errors.InvalidArgumentError, match="not finite"):
+            sim.run_steps(400, data={stim: x[None]})

@@ -240,6 +240,8 @@ def test_other_dt(seed):
         (dict(theta=0), "theta"),
         (dict(theta=-1.0), "theta"),
         (dict(theta=float("nan")), "theta"),
+        (dict(theta=True), "theta"),
+        (dict(order=4.0), "order"),
         (dict(order=0), "order"),
         (dict(order=2.5), "order"),
         (dict(n_neurons=5), "n_neurons"),
@@ -248,12 +250,18 @@ def test_other_dt(seed):
         (dict(synapse=nengo.LinearFilter([1, 1], [1, 2, 1])), "synapse"),
         (dict(synapse=nengo.Alpha(0.005)), "synapse"),
         (dict(synapse="fast"), "synapse"),
+        (dict(synapse=nengo.Lowpass(0)), "synapse"),
         (dict(dt=0), "dt"),
+        (dict(dt=True), "dt"),
         (dict(memory_d=0), "memory_d"),
         (dict(discretizer="tustin"), "discretizer"),
         (dict(realization="balanced"), "realization"),
         (dict(state_scale=[1, 2]), "state_scale"),
         (dict(scale_sigmas=0), "scale_sigmas"),
+        (
+            dict(scale_sigmas=np.inf, input_process=nengo.processes.WhiteSignal(1, 5)),
+            "scale_sigmas",
+        ),
         (dict(input_process=np.ones(10)), "input_process"),
     ],
 )
@@ -267,6 +275,20 @@ def test_bad_parameters(kwargs, attr):
     bad = kwargs[attr]
     if isinstance(bad, (int, float, str)) and not (bad != bad):
         assert repr(bad) in str(info.value) or str(bad) in str(info.value)
+
+
+def test_window_function_network_pickles():
+    """A function of the window keeps the network picklable (no closure)."""
+    with nengo.Network(seed=0) as model:
+        mem = LegendreMemory(
+            0.1, 3, 300, input_process=nengo.processes.WhiteSignal(1, 5)
+        )
+        out = mem.add_output([0.05, 0.1], function=np.prod)
+    copy = pickle.loads(pickle.dumps(model))
+    conn = copy.all_connections[-1]
+    assert conn.post.label == out.label
+    x = np.array([0.3, -0.2, 0.1])
+    assert np.allclose(conn.function(x), model.all_connections[-1].function(x))
 
 
 def test_dt_mismatch_detected_at_build():

@@ -6,7 +6,7 @@ from nengo.exceptions import SimulationError, ValidationError
 from nengo.params import FrozenObject, IntParam, NdarrayParam, NumberParam
 from nengo.utils.network import with_self
 
-from nengo_lmu.checks import check_int
+from nengo_lmu.checks import check_int, check_number
 from nengo_lmu.legendre import LegendreDelay
 from nengo_lmu.lti import DISCRETIZERS, _check_dt, discretize
 from nengo_lmu.mapping import principle3
@@ -349,11 +349,9 @@ class LegendreMemory(nengo.Network):
         Ad, Bd = discretize(delay.A, delay.B, dt, method=discretizer)
         AH, BH = principle3(delay.A, delay.B, synapse, dt=dt, discretizer=discretizer)
         self._state_samples = None
-        self._scale_sigmas = float(scale_sigmas)
-        if not self._scale_sigmas > 0:
-            raise ValidationError(
-                f"must be > 0 (got {scale_sigmas!r})", attr="scale_sigmas", obj=self
-            )
+        self._scale_sigmas = check_number(
+            scale_sigmas, "scale_sigmas", self, low=0, low_open=True
+        )
         if state_scale is not None:
             T = np.diag(check_scale(state_scale, D))
         elif input_process is not None:
@@ -681,8 +679,23 @@ class LegendreMemory(nengo.Network):
         nengo.Connection(self.state, ens, transform=Ti, synapse=None)
         node = nengo.Node(size_in=out.size, label=label)
         CT = C @ self.realization
-        nengo.Connection(ens, node, function=lambda xs: function(CT @ xs), synapse=None)
+        nengo.Connection(
+            ens, node, function=_WindowFunction(function, CT), synapse=None
+        )
         return node
+
+
+class _WindowFunction:
+    """``function`` of the window decoded (``CT``) from a population's vector;
+    a class, not a closure, so that the network pickles (for a picklable
+    ``function``)."""
+
+    def __init__(self, function, CT):
+        self.function = function
+        self.CT = CT
+
+    def __call__(self, xs):
+        return self.function(self.CT @ xs)
 
 
 def _check_synapse(synapse):
@@ -693,6 +706,12 @@ def _check_synapse(synapse):
             )
         return nengo.Lowpass(float(synapse))
     if type(synapse) is nengo.Lowpass:
+        if not (np.isfinite(synapse.tau) and synapse.tau > 0):
+            raise ValidationError(
+                f"time constant must be > 0 (got {synapse!r}): the memory's "
+                "dynamics are mapped onto the synapse, which must have some",
+                attr="synapse",
+            )
         return synapse
     raise ValidationError(
         f"must be a lowpass time constant or a nengo.Lowpass (got {synapse!r}): "
@@ -733,8 +752,8 @@ class CheckFinite(nengo.builder.Operator):
 def build_legendre_memory(model, memory, progress=None):
     """Build a `.LegendreMemory`, checking that ``model.dt`` matches its ``dt``.
 
-    In the reference simulator the input is also checked for non-finite
-    values at every step (see `.CheckFinite`).
+    In the reference simulator and in NengoDL the input is also checked for
+    non-finite values at every step (see `.CheckFinite`).
     """
     if not np.isclose(model.dt, memory.dt, rtol=1e-9, atol=0):
         raise ValidationError(
@@ -744,7 +763,12 @@ def build_legendre_memory(model, memory, progress=None):
             obj=memory,
         )
     built = nengo.builder.network.build_network(model, memory, progress=progress)
-    # only nengo's own builder runs Python operators; NengoDL builds its own ops
-    if type(model.builder) is nengo.builder.Builder:
-        model.add_op(CheckFinite(model.sig[memory.input]["out"], memory))
+    # nengo's own builder runs the Python operator; NengoDL the TensorFlow
+    # one that nengo_lmu.dl.ops registers (imported here, lazily); other
+    # backends (nengo-loihi) have no place for it
+    if type(model.builder).__module__.startswith("nengo_dl"):
+        import nengo_lmu.dl.ops  # noqa: F401  (registers the NengoDL builder)
+    elif type(model.builder) is not nengo.builder.Builder:
+        return built
+    model.add_op(CheckFinite(model.sig[memory.input]["out"], memory))
     return built

@@ -1,5 +1,7 @@
 """The Legendre Memory Unit cell as a (spiking) Nengo network."""
 
+import numbers
+
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
@@ -7,7 +9,7 @@ from nengo.params import FrozenObject
 
 from nengo_lmu.legendre import LegendreDelay
 from nengo_lmu.lti import discretize, simulate
-from nengo_lmu.checks import check_int
+from nengo_lmu.checks import check_int, check_number
 from nengo_lmu.networks.legendre_memory import LegendreMemory
 from nengo_lmu.scaling import check_scale
 
@@ -230,6 +232,12 @@ class LMUCell(nengo.Network):
                 attr="external_memory",
                 obj=self,
             )
+        hidden_synapse = _check_cell_synapse(
+            hidden_synapse, "hidden_synapse", self, optional=True
+        )
+        hidden_input_synapse = _check_cell_synapse(
+            hidden_input_synapse, "hidden_input_synapse", self, optional=True
+        )
         if hidden_neuron_type is None:
             hidden_neuron_type = nengo.LIF(amplitude=0.01)
         if not isinstance(hidden_neuron_type, nengo.neurons.NeuronType):
@@ -429,6 +437,13 @@ class LMUCell(nengo.Network):
                         attr="kernels",
                         obj=self,
                     )
+                if not np.all(np.isfinite(value)):
+                    raise ValidationError(
+                        f"{name} must be finite (got {np.sum(~np.isfinite(value))} "
+                        f"NaN or infinite values)",
+                        attr="kernels",
+                        obj=self,
+                    )
                 kernels[name] = value
             elif name == "hidden_bias":
                 # rate-like neurons start at zero; LIF above threshold (J = 1.5,
@@ -522,6 +537,26 @@ class LMUCell(nengo.Network):
             dtype=float,
         )
         return out
+
+
+def _check_cell_synapse(synapse, attr, obj, optional=False):
+    """A hidden-layer synapse: a time constant >= 0 (``0``: no filter, the
+    simulator's step delay), a `nengo.Lowpass` of one, or (``optional``)
+    ``None``. Other synapses are refused: every backend runs a lowpass."""
+    if synapse is None and optional:
+        return None
+    if type(synapse) is nengo.Lowpass:
+        check_number(synapse.tau, attr, obj, low=0)
+        return synapse
+    if isinstance(synapse, numbers.Real) and not isinstance(synapse, (bool, np.bool_)):
+        return check_number(synapse, attr, obj, low=0)
+    none = "None, " if optional else ""
+    raise ValidationError(
+        f"must be {none}a lowpass time constant >= 0 or a nengo.Lowpass (got "
+        f"{synapse!r})",
+        attr=attr,
+        obj=obj,
+    )
 
 
 def _full_transform(value, shape):
