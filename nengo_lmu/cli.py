@@ -7,9 +7,86 @@ MNIST-1D. See the README and ``docs/`` for the theory and the API.
 """
 
 import argparse
+import json
+import os
 import sys
 
 import numpy as np
+
+
+def _number(kind=float, low=None, low_open=False, high=None, high_open=False):
+    """An argparse ``type`` that parses a finite number within bounds.
+
+    A bad value is reported by argparse as one line naming the option, before
+    any work is done.
+    """
+    noun = "an integer" if kind is int else "a number"
+
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {noun} (got {text!r})")
+        if not np.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be finite (got {text!r})")
+        if low is not None and (value < low or (low_open and value == low)):
+            raise argparse.ArgumentTypeError(
+                f"must be {'>' if low_open else '>='} {low} (got {text})"
+            )
+        if high is not None and (value > high or (high_open and value == high)):
+            raise argparse.ArgumentTypeError(
+                f"must be {'<' if high_open else '<='} {high} (got {text})"
+            )
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its messages
+    return parse
+
+
+POSITIVE = _number(low=0, low_open=True)
+NONNEGATIVE = _number(low=0)
+COUNT = _number(int, low=1)
+
+
+def _figure_path(parser, path):
+    """A figure file that can be written, checked before the run.
+
+    Without an extension matplotlib writes PNG and adds ``.png``; the returned
+    path is the file actually written.
+    """
+    import matplotlib.figure
+
+    if os.path.isdir(path):
+        parser.error(
+            f"argument --output: {path!r} is a directory; give a file name, "
+            f"e.g. {os.path.join(path, 'delay.png')!r}"
+        )
+    ext = os.path.splitext(path)[1][1:].lower()
+    if not ext:
+        path, ext = path + ".png", "png"
+    formats = matplotlib.figure.Figure().canvas.get_supported_filetypes()
+    if ext not in formats:
+        parser.error(
+            f"argument --output: unknown figure format {ext!r} (use one of "
+            f"{', '.join(sorted(formats))})"
+        )
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        parser.error(f"argument --output: cannot write into {folder!r}")
+    return path
+
+
+def _out_dir(parser, path):
+    """Create the output folder (before any work); a file there is an error."""
+    if os.path.exists(path) and not os.path.isdir(path):
+        parser.error(f"argument --out-dir: {path!r} exists and is not a folder")
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as e:
+        parser.error(f"argument --out-dir: cannot create {path!r} ({e.strerror})")
+    if not os.access(path, os.W_OK):
+        parser.error(f"argument --out-dir: cannot write into {path!r}")
+    return path
 
 
 def _delay_parser(sub):
@@ -22,24 +99,49 @@ def _delay_parser(sub):
             "truly delayed input (both through a lowpass), and save a PNG."
         ),
     )
-    p.add_argument("--theta", type=float, default=0.1, help="window, s (0.1)")
-    p.add_argument("--order", type=int, default=6, help="Legendre order (6)")
-    p.add_argument("--neurons", type=int, default=1000, help="total LIF neurons (1000)")
-    p.add_argument("--freq", type=float, default=10.0, help="noise cut-off, Hz (10)")
-    p.add_argument("--rms", type=float, default=0.3, help="noise RMS (0.3)")
-    p.add_argument("--duration", type=float, default=10.0, help="simulated s (10)")
-    p.add_argument("--dt", type=float, default=0.001, help="time step, s (0.001)")
-    p.add_argument("--synapse", type=float, default=0.3, help="recurrent tau, s (0.3)")
+    p.add_argument("--theta", type=POSITIVE, default=0.1, help="window, s (0.1)")
+    p.add_argument("--order", type=COUNT, default=6, help="Legendre order (6)")
     p.add_argument(
-        "--readout-synapse", type=float, default=0.01, help="scoring lowpass, s (0.01)"
+        "--neurons", type=COUNT, default=1000, help="total LIF neurons (1000)"
     )
-    p.add_argument("--seed", type=int, default=0, help="seed (0)")
+    p.add_argument("--freq", type=POSITIVE, default=10.0, help="noise cut-off, Hz (10)")
+    p.add_argument("--rms", type=POSITIVE, default=0.3, help="noise RMS (0.3)")
+    p.add_argument("--duration", type=POSITIVE, default=10.0, help="simulated s (10)")
+    p.add_argument("--dt", type=POSITIVE, default=0.001, help="time step, s (0.001)")
+    p.add_argument(
+        "--synapse", type=POSITIVE, default=0.3, help="recurrent tau, s (0.3)"
+    )
+    p.add_argument(
+        "--readout-synapse",
+        type=NONNEGATIVE,
+        default=0.01,
+        help="scoring lowpass, s (0.01)",
+    )
+    p.add_argument("--seed", type=_number(int, low=0), default=0, help="seed (0)")
     p.add_argument(
         "--output", "-o", default="delay.png", help="figure file (delay.png)"
     )
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    p.set_defaults(func=run_delay)
+    p.set_defaults(func=run_delay, check=_check_delay, parser=p)
     return p
+
+
+def _check_delay(parser, args):
+    """Arguments that only make sense together, checked before the run."""
+    from nengo_lmu.delay_task import TRANSIENT
+
+    if not args.duration > TRANSIENT + args.theta:
+        parser.error(
+            f"argument --duration: must exceed the {TRANSIENT} s transient plus "
+            f"theta ({TRANSIENT + args.theta:g} s) to leave something to score "
+            f"(got {args.duration:g})"
+        )
+    if not args.dt < args.theta:
+        parser.error(
+            f"argument --dt: must be smaller than --theta (got {args.dt:g} >= "
+            f"{args.theta:g})"
+        )
+    args.output = _figure_path(parser, args.output)
 
 
 def run_delay(args):
@@ -76,54 +178,114 @@ def run_delay(args):
     return result
 
 
-def plot_delay(result, path):
-    """Save a figure of a `.DelayResult`: input, outputs, memory state."""
+def plot_delay(result, path, window=None):
+    """Save a figure of a `.DelayResult`.
+
+    Top: the whole run's error (output minus the delayed input, and the ideal
+    system's own error); below, over the last ``window`` seconds (default
+    ``10 * theta``, at most 2 s): input, delayed input, ideal and spiking
+    outputs, and the memory's state against the ideal state.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     t = result.t
-    fig, axes = plt.subplots(3, 1, figsize=(10, 8), sharex=True)
-    axes[0].plot(t, result.u, color="0.5", lw=0.8)
-    axes[0].set_ylabel("input u")
-    axes[1].plot(t, result.delayed, color="k", lw=1.5, label="u(t - theta)")
-    axes[1].plot(t, result.ideal, "--", color="tab:blue", label="ideal system")
-    axes[1].plot(t, result.output, color="tab:red", lw=1, label="spiking memory")
-    axes[1].set_ylabel("delayed")
-    axes[1].legend(loc="upper right", fontsize="small")
-    axes[1].set_title(
-        f"NRMSE vs delayed {result.nrmse_delay:.3f}, vs ideal {result.nrmse_ideal:.3f}"
+    theta = result.params["theta"]
+    window = min(10 * theta, 2.0) if window is None else window
+    last = t > t[-1] - window
+    fig, axes = plt.subplots(
+        3, 1, figsize=(10, 8), gridspec_kw=dict(height_ratios=[1, 1.5, 1.2])
     )
-    axes[2].plot(t, result.ideal_state, "--", lw=0.8)
+    err = (result.output - result.delayed)[:, 0]
+    axes[0].plot(t, err, color="tab:red", lw=0.6, label="spiking memory")
+    axes[0].plot(
+        t,
+        (result.ideal - result.delayed)[:, 0],
+        color="tab:blue",
+        lw=0.6,
+        label="ideal system",
+    )
+    axes[0].axvspan(t[last][0], t[-1], color="0.9", zorder=0)
+    axes[0].set_ylabel("error vs u(t - theta)")
+    axes[0].set_title(
+        f"NRMSE vs delayed {result.nrmse_delay:.3f}, vs ideal {result.nrmse_ideal:.3f}"
+        f" (shaded: the window below)"
+    )
+    axes[0].legend(loc="upper right", fontsize="small", ncol=2)
+    axes[1].plot(t[last], result.u[last], color="0.6", lw=0.8, label="input u")
+    axes[1].plot(t[last], result.delayed[last], color="k", lw=1.5, label="u(t - theta)")
+    axes[1].plot(
+        t[last], result.ideal[last], "--", color="tab:blue", label="ideal system"
+    )
+    axes[1].plot(
+        t[last], result.output[last], color="tab:red", lw=1, label="spiking memory"
+    )
+    axes[1].set_ylabel(f"delay by theta = {theta:g} s")
+    axes[1].legend(loc="upper right", fontsize="small", ncol=4)
+    axes[2].plot(t[last], result.ideal_state[last], "--", lw=0.8)
     axes[2].set_prop_cycle(None)
-    axes[2].plot(t, result.state, lw=0.8)
+    axes[2].plot(t[last], result.state[last], lw=0.8)
     axes[2].set_ylabel("state m (dashed: ideal)")
     axes[2].set_xlabel("time (s)")
+    axes[1].sharex(axes[2])
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
 
+#: ``train --task``: (training sequences, items per sequence, classes)
+TASKS = {
+    "mnist1d": (4000, 40, 10),
+    "frequency": (3000, 100, 5),
+    "recall": (1000, 500, 4),
+}
+
+
+def _task_data(task):
+    """(x, y, x_test, y_test) of a ``train --task``, generated offline."""
+    from nengo_lmu import data
+
+    if task == "mnist1d":
+        return data.mnist1d()
+    make = {"frequency": data.frequency_task, "recall": data.recall_task}[task]
+    n = TASKS[task][0]
+    x, y = make(n, seed=1)
+    xt, yt = make(1000 if task == "frequency" else 300, seed=2)
+    return x, y, xt, yt
+
+
 def _train_parser(sub):
     p = sub.add_parser(
         "train",
-        help="train a spiking LMU cell in NengoDL on MNIST-1D",
+        help="train a spiking LMU cell in NengoDL on a sequence task",
         description=(
             "Train an LMUCell classifier (spiking LIF memory and hidden layer, trained "
-            "through their rate curves) in NengoDL on MNIST-1D (4000 train / 1000 "
-            "test, generated offline); save the parameters and a figure of the "
-            "training curves and of spiking vs rate outputs. Needs nengo-lmu[dl,keras]."
+            "through their rate curves) in NengoDL on a task generated offline "
+            "(MNIST-1D: 4000 train / 1000 test); the last --validation-split of the "
+            "training sequences is held out for validation, the test set is used "
+            "once, at the end. Saves the model, its settings, the training history "
+            "and a figure of loss and accuracy. Needs nengo-lmu[dl,keras]."
         ),
     )
-    p.add_argument("--task", choices=["mnist1d"], default="mnist1d")
-    p.add_argument("--epochs", type=int, default=10, help="training epochs (10)")
-    p.add_argument("--memory-d", type=int, default=1, help="memory channels (1)")
-    p.add_argument("--order", type=int, default=12, help="Legendre order (12)")
     p.add_argument(
-        "--theta", type=float, default=40, help="memory window in items/steps (40)"
+        "--task",
+        choices=sorted(TASKS),
+        default="mnist1d",
+        help="mnist1d (default), frequency (100 items, 5 classes) or recall "
+        "(500 items, 4 classes: the class of a cue at the start)",
     )
-    p.add_argument("--hidden", type=int, default=128, help="hidden neurons (128)")
+    p.add_argument("--epochs", type=COUNT, default=10, help="training epochs (10)")
+    p.add_argument("--memory-d", type=COUNT, default=1, help="memory channels (1)")
+    p.add_argument("--order", type=COUNT, default=12, help="Legendre order (12)")
+    p.add_argument(
+        "--theta",
+        type=_number(low=1),
+        default=None,
+        help="memory window in items (default: the sequence length)",
+    )
+    p.add_argument("--hidden", type=COUNT, default=128, help="hidden neurons (128)")
     p.add_argument(
         "--hidden-cell",
         choices=["rnn", "dense"],
@@ -132,11 +294,13 @@ def _train_parser(sub):
     )
     p.add_argument(
         "--hidden-synapse",
-        type=float,
+        type=NONNEGATIVE,
         default=None,
         help="lowpass (s) on the recurrent kernel (default: four items)",
     )
-    p.add_argument("--lr", type=float, default=1e-2, help="Adam learning rate (0.01)")
+    p.add_argument(
+        "--lr", type=POSITIVE, default=1e-2, help="Adam learning rate (0.01)"
+    )
     p.add_argument(
         "--lr-schedule",
         choices=["cosine", "constant"],
@@ -155,22 +319,29 @@ def _train_parser(sub):
     )
     p.add_argument(
         "--lif-smoothing",
-        type=float,
+        type=NONNEGATIVE,
         default=0.02,
         help="train the LIF hidden neurons through SoftLIFRate with this sigma "
         "(0.02); 0: through LIFRate",
     )
     p.add_argument(
         "--weight-decay",
-        type=float,
+        type=NONNEGATIVE,
         default=0.0,
         help="AdamW's decoupled weight decay (0: Adam); 0.1 (chosen on a "
         "validation split) with --hidden 256 and --order 40 --theta 40 scored "
         "0.898 on MNIST-1D (30 epochs)",
     )
-    p.add_argument("--minibatch", type=int, default=100, help="minibatch size (100)")
+    p.add_argument("--minibatch", type=COUNT, default=100, help="minibatch size (100)")
     p.add_argument(
-        "--item-duration", type=float, default=0.05, help="seconds per item (0.05)"
+        "--validation-split",
+        type=_number(low=0, low_open=True, high=1, high_open=True),
+        default=0.1,
+        help="fraction of the training sequences (the last ones) held out to "
+        "validate each epoch (0.1)",
+    )
+    p.add_argument(
+        "--item-duration", type=POSITIVE, default=0.05, help="seconds per item (0.05)"
     )
     p.add_argument(
         "--spiking-eval",
@@ -179,38 +350,29 @@ def _train_parser(sub):
     )
     p.add_argument(
         "--steps-per-item",
-        type=int,
+        type=COUNT,
         default=50,
         help="simulator steps per item in the spiking evaluation (50)",
     )
     p.add_argument(
-        "--train-samples", type=int, default=None, help="use only the first N (all)"
+        "--train-samples", type=COUNT, default=None, help="use only the first N (all)"
     )
     p.add_argument(
-        "--test-samples", type=int, default=None, help="use only the first N (all)"
+        "--test-samples", type=COUNT, default=None, help="use only the first N (all)"
     )
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_number(int, low=0), default=0, help="seed (0)")
     p.add_argument("--out-dir", default="train_out", help="output folder")
-    p.set_defaults(func=run_train)
+    p.set_defaults(func=run_train, check=_check_train, parser=p)
     return p
 
 
-def run_train(args):
-    """Run the ``train`` subcommand; return a dict of results."""
-    import os
-
-    from nengo_lmu.data import mnist1d
-    from nengo_lmu.dl import LMUClassifier
-
-    os.makedirs(args.out_dir, exist_ok=True)
-    x, y, xt, yt = mnist1d()
-    x, y = x[: args.train_samples], y[: args.train_samples]
-    xt, yt = xt[: args.test_samples], yt[: args.test_samples]
-    clf = LMUClassifier(
+def _classifier(args, cls, n_items):
+    """The ``train`` subcommand's model (validates every setting)."""
+    return cls(
         1,
-        x.shape[1],
-        10,
-        theta_items=args.theta,
+        n_items,
+        TASKS[args.task][2],
+        theta_items=n_items if args.theta is None else args.theta,
         item_duration=args.item_duration,
         memory_d=args.memory_d,
         order=args.order,
@@ -224,11 +386,51 @@ def run_train(args):
         readout_synapse=None,
         seed=args.seed,
     )
+
+
+def _check_train(parser, args):
+    """Arguments that only make sense together, checked before training."""
+    from nengo_lmu.dl.estimators import LMUClassifier
+
+    n_train = TASKS[args.task][0]
+    if args.train_samples is not None:
+        n_train = min(n_train, args.train_samples)
+    n_val = int(round(n_train * args.validation_split))
+    if min(n_train - n_val, n_val) < args.minibatch:
+        parser.error(
+            f"argument --minibatch: {n_train} training sequences split "
+            f"{n_train - n_val} / {n_val} by --validation-split "
+            f"{args.validation_split:g} leave fewer than --minibatch "
+            f"{args.minibatch} on one side"
+        )
+    # every model setting checked now, before the data are made
+    try:
+        _classifier(args, LMUClassifier, n_items=TASKS[args.task][1])
+    except ValueError as e:  # ValidationError included
+        parser.error(str(e))
+    args.out_dir = _out_dir(parser, args.out_dir)
+
+
+def run_train(args):
+    """Run the ``train`` subcommand; return a dict of results."""
+    from nengo_lmu.dl import LMUClassifier
+
+    x, y, xt, yt = _task_data(args.task)
+    x, y = x[: args.train_samples], y[: args.train_samples]
+    xt, yt = xt[: args.test_samples], yt[: args.test_samples]
+    clf = _classifier(args, LMUClassifier, n_items=x.shape[1])
+    n_val = int(round(len(x) * args.validation_split))
     print(
-        f"LMUCell: memory_d={args.memory_d}, order={args.order}, theta={args.theta} "
-        f"items ({clf.theta:g} s), {args.hidden} LIF hidden ({args.hidden_cell}); "
-        f"MNIST-1D {len(x)} train / {len(xt)} test"
+        f"LMUCell: memory_d={args.memory_d}, order={args.order}, theta="
+        f"{clf.theta_items:g} items ({clf.theta:g} s), {args.hidden} LIF hidden "
+        f"({args.hidden_cell}); {args.task} {len(x) - n_val} train / {n_val} "
+        f"validation / {len(xt)} test"
     )
+    settings = {
+        k: v for k, v in vars(args).items() if k not in ("func", "check", "parser")
+    }
+    with open(os.path.join(args.out_dir, "settings.json"), "w") as f:
+        json.dump(settings, f, indent=1)
     hist = clf.fit(
         x,
         y,
@@ -239,11 +441,11 @@ def run_train(args):
         memory_surrogate=args.memory_surrogate,
         lif_smoothing=args.lif_smoothing or None,
         weight_decay=args.weight_decay,
-        validation_data=(xt, yt),
+        validation_split=args.validation_split,
         verbose=1,
     )
-    params = os.path.join(args.out_dir, "params.npz")
-    clf.save(params)
+    model = os.path.join(args.out_dir, "params.npz")
+    clf.save(model)
     results = dict(seconds_per_epoch=hist["seconds_per_epoch"])
     rate_logits = clf.predict(xt, spiking=False)
     results["rate_accuracy"] = float(np.mean(np.argmax(rate_logits, 1) == yt))
@@ -257,35 +459,44 @@ def run_train(args):
             f"({args.steps_per_item} steps per item)"
         )
     print(f"seconds per epoch     : {hist['seconds_per_epoch']:.1f}")
+    history = {k: np.ravel(v).astype(float).tolist() for k, v in hist.items()}
+    history.update(test=results)
+    with open(os.path.join(args.out_dir, "history.json"), "w") as f:
+        json.dump(history, f, indent=1)
     figure = os.path.join(args.out_dir, "training.png")
     plot_training(hist, rate_logits, spike_logits, figure)
-    print(f"parameters saved to {params}; figure saved to {figure}")
+    print(
+        f"model saved to {model} (LMUClassifier.load); settings.json, "
+        f"history.json and training.png beside it"
+    )
     return results
 
 
 def plot_training(hist, rate_logits, spike_logits, path):
-    """Save training curves and (optionally) spiking vs rate logits."""
+    """Save loss and accuracy per epoch and (optionally) spiking vs rate logits."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-    for key, value in hist.items():
-        if key.endswith("loss") and isinstance(value, list):
-            axes[0].plot(np.arange(1, len(value) + 1), value, label=key)
-    axes[0].set_xlabel("epoch")
-    axes[0].set_ylabel("cross-entropy")
-    axes[0].legend(fontsize="small")
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+    for ax, kind in zip(axes, ("loss", "accuracy")):
+        for key, value in hist.items():
+            if key.endswith(kind) and isinstance(value, list):
+                name = "validation" if key.startswith("val_") else "training"
+                ax.plot(np.arange(1, len(value) + 1), value, label=name)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("cross-entropy" if kind == "loss" else kind)
+        ax.legend(fontsize="small")
     if spike_logits is None:
-        axes[1].hist(rate_logits.ravel(), bins=50)
-        axes[1].set_xlabel("rate logits")
+        axes[2].hist(rate_logits.ravel(), bins=50)
+        axes[2].set_xlabel("rate logits (test set)")
     else:
-        axes[1].plot(rate_logits.ravel(), spike_logits.ravel(), ".", ms=1)
+        axes[2].plot(rate_logits.ravel(), spike_logits.ravel(), ".", ms=1)
         lim = np.abs(rate_logits).max()
-        axes[1].plot([-lim, lim], [-lim, lim], "k--", lw=0.5)
-        axes[1].set_xlabel("rate logits")
-        axes[1].set_ylabel("spiking logits")
+        axes[2].plot([-lim, lim], [-lim, lim], "k--", lw=0.5)
+        axes[2].set_xlabel("rate logits (test set)")
+        axes[2].set_ylabel("spiking logits")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
@@ -314,6 +525,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     from nengo.exceptions import ValidationError
 
+    if hasattr(args, "check"):
+        args.check(args.parser, args)
     try:
         args.func(args)
     except ValidationError as e:

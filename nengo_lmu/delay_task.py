@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 
 import nengo
 import numpy as np
+from nengo.exceptions import ValidationError
 from nengo.utils.numpy import nrmse
+
+from nengo_lmu.checks import check_number
 
 from nengo_lmu.lti import discretize, simulate
 from nengo_lmu.networks import LegendreMemory
@@ -41,6 +44,10 @@ class DelayResult:
         return self.steps / self.run_time
 
 
+#: seconds dropped before scoring (``delay_task``'s default ``transient``)
+TRANSIENT = 0.5
+
+
 def delay_task(
     theta=0.1,
     order=6,
@@ -51,7 +58,7 @@ def delay_task(
     dt=0.001,
     seed=0,
     readout_synapse=0.01,
-    transient=0.5,
+    transient=None,
     simulator=None,
     progress_bar=False,
     configure=None,
@@ -79,8 +86,9 @@ def delay_task(
         Seeds the input and the network.
     readout_synapse : float
         Lowpass time constant (s) applied to every scored signal.
-    transient : float
-        Seconds dropped from the start before scoring.
+    transient : float, optional
+        Seconds dropped from the start before scoring (default `TRANSIENT`);
+        ``duration`` must exceed it.
     simulator : callable, optional
         Simulator class (``nengo.Simulator`` by default).
     progress_bar : bool
@@ -94,6 +102,15 @@ def delay_task(
     -------
     DelayResult
     """
+    transient = TRANSIENT if transient is None else transient
+    transient = check_number(transient, "transient", low=0)
+    duration = check_number(duration, "duration", low=0, low_open=True)
+    if not duration > transient:
+        raise ValidationError(
+            f"must exceed the transient ({transient:g} s) to leave something to "
+            f"score (got {duration:g})",
+            attr="duration",
+        )
     simulator = nengo.Simulator if simulator is None else simulator
     process = nengo.processes.WhiteSignal(duration, high=freq, rms=rms, seed=seed)
     memory_kwargs.setdefault(
