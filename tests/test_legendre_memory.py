@@ -333,3 +333,24 @@ def test_loihi_memory_kwargs_follow_dt():
         loihi_memory_kwargs(max_rates=(300, 200))
     with pytest.raises(ValidationError, match="max_rates"):
         loihi_memory_kwargs(max_rates=(0, 200))
+
+
+def test_enclosing_config_honoured():
+    """Ensemble defaults of the enclosing network reach the memory's neurons,
+    as in nengo's own networks; explicit keywords still win."""
+    with nengo.Network() as model:
+        model.config[nengo.Ensemble].neuron_type = nengo.LIFRate(tau_ref=0.002)
+        model.config[nengo.Ensemble].max_rates = nengo.dists.Uniform(100, 200)
+        configured = LegendreMemory(0.1, 3, 60)
+        explicit = LegendreMemory(0.1, 3, 60, neuron_type=nengo.RectifiedLinear())
+    plain = LegendreMemory(0.1, 3, 60, add_to_container=False)
+    (ens,) = configured.state_ensembles
+    assert ens.neuron_type == nengo.LIFRate(tau_ref=0.002)
+    assert ens.max_rates == nengo.dists.Uniform(100, 200)
+    assert explicit.state_ensembles[0].neuron_type == nengo.RectifiedLinear()
+    assert explicit.state_ensembles[0].max_rates == nengo.dists.Uniform(100, 200)
+    assert plain.state_ensembles[0].neuron_type == nengo.LIF(tau_ref=0.001)
+    assert plain.state_ensembles[0].max_rates == nengo.dists.Uniform(400, 800)
+    with nengo.Simulator(model, progress_bar=False) as sim:
+        rates = sim.data[ens].max_rates
+    assert np.all((rates >= 100) & (rates <= 200))

@@ -107,6 +107,20 @@ def loihi_memory_kwargs(
     )
 
 
+def _configured(cls, key):
+    """Whether a network being built sets a default for ``cls.key``.
+
+    Looks through the configs of the networks entered now (nengo's
+    ``Config.context``), as `nengo.Config.default` does.
+    """
+    param = getattr(cls, key)
+    return any(
+        c in config.params and config[c] in param
+        for config in nengo.Config.context
+        for c in cls.__mro__
+    )
+
+
 class AxisSolver(nengo.solvers.Solver):
     """Decoders for a population whose neurons are each tuned to one axis.
 
@@ -251,7 +265,9 @@ class LegendreMemory(nengo.Network):
     **ens_kwargs
         Passed to every ensemble (e.g. ``neuron_type``, ``max_rates``,
         ``intercepts``); defaults are LIF with ``tau_ref=1 ms`` firing at
-        400-800 Hz. ``nengo.Direct()`` gives the exact (non-neural) system.
+        400-800 Hz, unless the enclosing network's config sets
+        ``nengo.Ensemble`` defaults for them, which are honoured as in
+        nengo's own networks. ``nengo.Direct()`` gives the exact (non-neural) system.
         For Loihi, `nengo_lmu.loihi.loihi_memory_kwargs` gives the solver
         and ensemble settings to pass here.
 
@@ -365,7 +381,15 @@ class LegendreMemory(nengo.Network):
         self.recurrent_transform = Ti @ AH @ T
         self.input_transform = Ti @ BH
 
-        self.config[nengo.Ensemble].update(DEFAULT_ENSEMBLE)
+        # the package's defaults yield to the enclosing networks' configs (as
+        # nengo's own defaults do); explicit ens_kwargs win over both
+        self.config[nengo.Ensemble].update(
+            {
+                key: value
+                for key, value in DEFAULT_ENSEMBLE.items()
+                if not _configured(nengo.Ensemble, key)
+            }
+        )
         self.config[nengo.Ensemble].update(ens_kwargs)
         solver = nengo.solvers.LstsqL2(reg=0.003) if solver is None else solver
         if not isinstance(solver, nengo.solvers.Solver):
