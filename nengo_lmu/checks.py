@@ -62,3 +62,24 @@ def check_choice(value, choices, attr, obj=None):
             f"must be one of {tuple(choices)} (got {value!r})", attr=attr, obj=obj
         )
     return value
+
+
+def check_dt(dt):
+    """A simulator time step: a finite number of seconds > 0."""
+    return check_number(dt, "dt", low=0, low_open=True)
+
+
+def check_state_space(A, B):
+    """``(A, B)`` of a linear system as float arrays, ``A`` square and ``B``
+    (a vector is one column) with as many rows."""
+    A = np.asarray(A, dtype=float)
+    B = np.asarray(B, dtype=float)
+    if B.ndim == 1:
+        B = B[:, None]
+    if A.ndim != 2 or A.shape[0] != A.shape[1]:
+        raise ValidationError(f"must be square (got shape {A.shape})", attr="A")
+    if B.ndim != 2 or B.shape[0] != A.shape[0]:
+        raise ValidationError(
+            f"must have {A.shape[0]} rows (got shape {B.shape})", attr="B"
+        )
+    return A, B

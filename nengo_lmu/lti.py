@@ -8,7 +8,7 @@ import numpy as np
 from nengo.exceptions import ValidationError
 from scipy.linalg import expm
 
-from nengo_lmu.checks import check_number
+from nengo_lmu.checks import check_dt, check_state_space
 
 DISCRETIZERS = ("zoh", "euler")
 
@@ -36,8 +36,8 @@ def discretize(A, B, dt, method="zoh"):
     Bd : (n, p) ndarray
         The system ``x[k] = Ad x[k-1] + Bd u[k]``.
     """
-    A, B = _check_ab(A, B)
-    dt = _check_dt(dt)
+    A, B = check_state_space(A, B)
+    dt = check_dt(dt)
     n, p = B.shape
     if method == "zoh":
         M = np.zeros((n + p, n + p))
@@ -70,7 +70,7 @@ def simulate(Ad, Bd, u, x0=None):
     x : (steps, n) or (batch, steps, n) ndarray
         The state after each step.
     """
-    Ad, Bd = _check_ab(Ad, Bd)
+    Ad, Bd = check_state_space(Ad, Bd)
     u = np.asarray(u, dtype=float)
     if u.ndim == 1:
         u = u[:, None]
@@ -90,21 +90,3 @@ def simulate(Ad, Bd, u, x0=None):
         x = x @ AdT + bu[..., k, :]
         out[..., k, :] = x
     return out
-
-
-def _check_ab(A, B):
-    A = np.asarray(A, dtype=float)
-    B = np.asarray(B, dtype=float)
-    if B.ndim == 1:
-        B = B[:, None]
-    if A.ndim != 2 or A.shape[0] != A.shape[1]:
-        raise ValidationError(f"must be square (got shape {A.shape})", attr="A")
-    if B.ndim != 2 or B.shape[0] != A.shape[0]:
-        raise ValidationError(
-            f"must have {A.shape[0]} rows (got shape {B.shape})", attr="B"
-        )
-    return A, B
-
-
-def _check_dt(dt):
-    return check_number(dt, "dt", low=0, low_open=True)

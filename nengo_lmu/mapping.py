@@ -9,7 +9,8 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.lti import _check_ab, _check_dt, discretize
+from nengo_lmu.checks import check_dt, check_state_space
+from nengo_lmu.lti import discretize
 
 
 def double_exp(tau1, tau2):
@@ -71,7 +72,7 @@ def map_continuous(A, B, synapse):
     AH : (n, n) ndarray
     BH : (n, p) ndarray
     """
-    A, B = _check_ab(A, B)
+    A, B = check_state_space(A, B)
     c = synapse_coefficients(synapse)
     return _poly_map(A, B, c)
 
@@ -99,8 +100,8 @@ def map_discrete(Ad, Bd, synapse, dt):
     AH : (n, n) ndarray
     BH : (n, p) ndarray
     """
-    Ad, Bd = _check_ab(Ad, Bd)
-    dt = _check_dt(dt)
+    Ad, Bd = check_state_space(Ad, Bd)
+    dt = check_dt(dt)
     if isinstance(synapse, nengo.Lowpass):
         a = np.exp(-dt / synapse.tau)
         return (Ad - a * np.eye(len(Ad))) / (1 - a), Bd / (1 - a)

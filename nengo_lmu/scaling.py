@@ -11,7 +11,8 @@ from nengo.exceptions import ValidationError
 from numpy.polynomial.legendre import leggauss
 from scipy.special import eval_legendre
 
-from nengo_lmu.lti import _check_ab, simulate
+from nengo_lmu.checks import check_state_space
+from nengo_lmu.lti import simulate
 
 
 def window_bound(order, n_points=None):
@@ -69,7 +70,7 @@ def process_scale(Ad, Bd, u, margin=1.0):
 
 def similarity(A, B, scale):
     """Apply ``T = diag(scale)``: return ``(T^-1 A T, T^-1 B)``."""
-    A, B = _check_ab(A, B)
+    A, B = check_state_space(A, B)
     scale = check_scale(scale, len(A))
     return A * scale[None, :] / scale[:, None], B / scale[:, None]
 

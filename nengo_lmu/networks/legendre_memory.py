@@ -8,7 +8,8 @@ from nengo.utils.network import with_self
 
 from nengo_lmu.checks import check_int, check_number
 from nengo_lmu.legendre import LegendreDelay
-from nengo_lmu.lti import DISCRETIZERS, _check_dt, discretize
+from nengo_lmu.checks import check_dt
+from nengo_lmu.lti import DISCRETIZERS, discretize
 from nengo_lmu.mapping import principle3
 from nengo_lmu.lti import simulate
 from nengo_lmu.scaling import (
@@ -84,7 +85,7 @@ def loihi_memory_kwargs(
         filter in the loop); ``neuron_type``: LIF with zero initial voltages
         (as on the chip); ``max_rates``; ``intercepts``.
     """
-    dt = _check_dt(dt)
+    dt = check_dt(dt)
     if max_rates is None:
         max_rates = (0.2 / dt, 0.3 / dt)
     if tau_ref is None:
@@ -329,7 +330,7 @@ class LegendreMemory(nengo.Network):
         super().__init__(label=label, seed=seed, add_to_container=add_to_container)
         delay = LegendreDelay(theta, order)
         synapse = _check_synapse(synapse)
-        dt = _check_dt(dt)
+        dt = check_dt(dt)
         if discretizer not in DISCRETIZERS:
             raise ValidationError(
                 f"must be one of {DISCRETIZERS} (got {discretizer!r})",
