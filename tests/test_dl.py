@@ -62,6 +62,45 @@ def test_spiking_evaluation(trained):
     assert spiking > rate - 0.1, f"spiking {spiking:.3f} vs rate {rate:.3f}"
 
 
+def test_auto_rate_factor(trained, tmp_path):
+    """Spiking hidden neurons fire as fast as the step allows: the factor
+    follows the training rates and dt, the rate network is unchanged, and
+    the spiking logits are closer to the rate network's."""
+    from nengo_lmu.dl import rate_version
+
+    clf, _, (xt, yt) = trained
+    (p90,) = clf.hidden_rates
+    assert 5 < p90 < 500, p90  # Hz, measured by fit on the training data
+    path = clf.save(tmp_path / "clf.npz")
+    auto = LMUClassifier.load(path)
+    assert auto.hidden_rates == clf.hidden_rates and auto.rate_factor == "auto"
+    fixed = LMUClassifier.load(path, rate_factor=1)
+    for steps in (10, 20):
+        dt = clf.item_duration / steps
+        factor = max(1.0, 0.75 / (dt * p90))
+        lif = auto.build(steps_per_item=steps).cells[0].hidden.neuron_type
+        assert lif.tau_rc == pytest.approx(0.02 / factor, rel=1e-12)
+        assert lif.amplitude == pytest.approx(0.01 / factor, rel=1e-12)
+        assert fixed.build(steps_per_item=steps).cells[0].hidden.neuron_type == (
+            nengo.LIF(amplitude=0.01)
+        )
+    x = xt[:50]
+    assert np.array_equal(
+        auto.predict(x, spiking=False, steps_per_item=10, verbose=0),
+        fixed.predict(x, spiking=False, steps_per_item=10, verbose=0),
+    )
+    # spike noise: spiking logits against the same network of rate neurons
+    rates = LMUClassifier.load(
+        path, hidden_neuron_type=rate_version(nengo.LIF(amplitude=0.01))
+    ).predict(x, spiking=True, steps_per_item=10, verbose=0)
+
+    def noise(model):
+        logits = model.predict(x, spiking=True, steps_per_item=10, verbose=0)
+        return np.sqrt(np.mean((logits - rates) ** 2)) / np.std(rates)
+
+    assert noise(auto) < 0.7 * noise(fixed), (noise(auto), noise(fixed))
+
+
 def test_compensate_loop(tmp_path):
     """A recurrent cell run at several steps per item keeps its function.
 
@@ -690,6 +729,7 @@ def test_scaled_firing_rates_deploy_the_same_regressor(regressor, tmp_path):
             tmp_path / "reg.npz",
             memory_neuron_type=rate_memory,
             hidden_neuron_type=neuron_type,
+            rate_factor=1,
         )
 
     lif = nengo.LIF(amplitude=0.01)
@@ -831,6 +871,9 @@ BAD_MODEL = [
     ("layers", dict(hidden_unit=8)),
     ("readout_synapse", dict(readout_synapse=-0.01)),
     ("seed", dict(seed=1.5)),
+    ("rate_factor", dict(rate_factor=0)),
+    ("rate_factor", dict(rate_factor=np.inf)),
+    ("rate_factor", dict(rate_factor="fast")),
 ]
 
 
