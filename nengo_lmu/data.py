@@ -1,8 +1,11 @@
-"""Data sets generated offline: MNIST-1D, Mackey-Glass, a long-memory recall
-task and a frequency classification task."""
+"""Data sets generated offline: MNIST-1D, Mackey-Glass (the series and its
+prediction task), a long-memory recall task and a frequency classification
+task."""
 
 import numpy as np
 from nengo.exceptions import ValidationError
+
+from nengo_lmu.checks import check_int
 
 
 def mnist1d(seed=None):
@@ -95,6 +98,27 @@ def mackey_glass(
         k4 = f(x[k] + h * k3, xd1)
         x[k + 1] = x[k] + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
     return x[lag + 1 :: substeps][discard : discard + n_steps]
+
+
+def mackey_glass_task(n, n_items=200, horizon=15, seed=None):
+    """Predict a Mackey-Glass series ``horizon`` samples ahead, in sequences.
+
+    One series (`mackey_glass`, tau = 17, seeded initial history) is cut
+    into ``n`` consecutive sequences of ``n_items`` samples; the target of
+    item ``k`` is the sample ``horizon`` steps after it. Two seeds give two
+    independent series (training and test).
+
+    Returns
+    -------
+    x : (n, n_items, 1) ndarray
+    y : (n, n_items, 1) ndarray
+    """
+    n = check_int(n, "n", low=1)
+    n_items = check_int(n_items, "n_items", low=1)
+    horizon = check_int(horizon, "horizon", low=1)
+    series = mackey_glass(n * n_items + horizon, seed=seed)
+    starts = np.arange(n)[:, None] * n_items + np.arange(n_items)
+    return series[starts][:, :, None], series[starts + horizon][:, :, None]
 
 
 def recall_task(n, n_items=500, n_classes=4, cue_items=25, noise=0.5, seed=None):
