@@ -77,7 +77,7 @@ def test_auto_rate_factor(trained, tmp_path):
     fixed = LMUClassifier.load(path, rate_factor=1)
     for steps in (10, 20):
         dt = clf.item_duration / steps
-        factor = max(1.0, 0.75 / (dt * p90))
+        factor = max(1.0, min(0.75 / (dt * p90), 0.02 / (4 * dt)))
         lif = auto.build(steps_per_item=steps).cells[0].hidden.neuron_type
         assert lif.tau_rc == pytest.approx(0.02 / factor, rel=1e-12)
         assert lif.amplitude == pytest.approx(0.01 / factor, rel=1e-12)

@@ -278,7 +278,7 @@ class _LMUModel:
                         hidden_type, lif_smoothing
                     )
                 elif type(hidden_type) is nengo.LIF:
-                    factor = self._rate_factor(k, dt)
+                    factor = self._rate_factor(k, dt, hidden_type)
                     if factor != 1:
                         kwargs["hidden_neuron_type"] = scale_firing_rates(
                             hidden_type, factor
@@ -363,18 +363,26 @@ class _LMUModel:
         return dict(kwargs, hidden_synapse=synapse)
 
     #: ``rate_factor="auto"`` raises the hidden neurons' 90th-percentile
-    #: training rate to this many spikes per simulator step
+    #: training rate to at most this many spikes per simulator step ...
     auto_rate_target = 0.75
+    #: ... and keeps their membrane time constant at least this many steps
+    auto_min_tau_steps = 4.0
 
-    def _rate_factor(self, k, dt):
-        """How many times as fast cell ``k``'s spiking LIF hidden neurons fire
-        at ``dt`` (see ``rate_factor``)."""
+    def _rate_factor(self, k, dt, neuron_type):
+        """How many times as fast cell ``k``'s spiking LIF hidden neurons
+        (``neuron_type``) fire at ``dt`` (see ``rate_factor``)."""
         if self.rate_factor != "auto":
             return self.rate_factor
         rates = self.hidden_rates
         if rates is None or rates[k] is None or not rates[k] > 0:
             return 1.0
-        return max(1.0, self.auto_rate_target / (dt * rates[k]))
+        return max(
+            1.0,
+            min(
+                self.auto_rate_target / (dt * rates[k]),
+                neuron_type.tau_rc / (self.auto_min_tau_steps * dt),
+            ),
+        )
 
     def _measure_hidden_rates(self, x, minibatch_size):
         """Each cell's 90th-percentile hidden firing rate (Hz) over the rate
@@ -1007,16 +1015,23 @@ class LMUClassifier(_LMUModel):
         often with the same output (`.scale_firing_rates`: the rate network,
         and so what was trained, is unchanged; each item holds that many
         times as many spikes, each worth that much less). ``"auto"``
-        (default) picks, per cell and per ``dt``, the factor that raises the
-        hidden neurons' 90th-percentile firing rate on the training data
-        (measured by `fit`) to ``auto_rate_target`` (0.75) spikes per
-        simulator step, and at least 1. Trained LIF hidden layers fire at
-        tens of Hz (MNIST-1D: mean 36 Hz, 90th percentile 123 Hz), too few
-        spikes per item for an accurate readout: on MNIST-1D's validation
-        split (200 sequences, 20 steps of 1 ms per item, rate network 0.72)
-        spiking accuracy was 0.56 unscaled, 0.60 / 0.62 / 0.665 / 0.70 /
-        0.655 with factors 2 / 3 / 4 / 6 / 8 (nengo's LIF fires at most
-        once per step, so the fastest neurons saturate at high factors).
+        (default) picks, per cell and per ``dt``, the largest factor (at
+        least 1) that keeps the hidden neurons' 90th-percentile firing rate
+        on the training data (measured by `fit`) within
+        ``auto_rate_target`` (0.75) spikes per simulator step and their
+        membrane time constant ``tau_rc / factor`` at least
+        ``auto_min_tau_steps`` (4) steps (5 for nengo's LIF at 1 ms).
+        Trained LIF hidden layers fire at tens of Hz (MNIST-1D: mean 36 Hz,
+        90th percentile 123 Hz), too few spikes per item for an accurate
+        readout: on MNIST-1D's validation split (one-item readout; 20 steps
+        of 1 ms per item, rate network 0.72) spiking accuracy was 0.56
+        unscaled, 0.60 / 0.62 / 0.665 / 0.70 / 0.655 with factors 2 / 3 /
+        4 / 6 / 8 (200 sequences; 5 and 6 on 400: 0.673 and 0.688). On a
+        toy classifier (``tests/test_dl.py``, 10 steps of 1 ms per item)
+        the spiking logits' distance to the rate network's was 0.25 of
+        their RMS unscaled, 0.13 / 0.08 / 0.17 / 0.27 with factors 2 / 4 /
+        8 / 11 (the rate limit alone): faster than about 4 steps per
+        membrane time constant, the neurons drift from their rate curve.
     **cell_kwargs
         Passed to `.LMUCell` (``memory_d``, ``order``, ``hidden_units``,
         ``hidden_cell``, ``n_neurons``, neuron types, ...).
