@@ -484,9 +484,14 @@ REG_KWARGS = dict(memory_d=1, order=4, hidden_units=32, seed=0)
 
 
 def toy_regressor(**kwargs):
-    """An untrained regressor for `sine_data` (30 items, 50 ms each)."""
+    """An untrained regressor for `sine_data` (30 items, 50 ms each).
+
+    It predicts from a one-item readout window: every item of these short
+    sequences is scored, and the first items of a longer window would reach
+    back before the sequence."""
     from nengo_lmu.dl import LMURegressor
 
+    kwargs.setdefault("readout_items", 1.0)
     return LMURegressor(
         1, 30, 1, theta_items=10, item_duration=0.05, **REG_KWARGS, **kwargs
     )
