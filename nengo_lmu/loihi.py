@@ -3,7 +3,7 @@
 Import this module only for Loihi: it imports ``nengo_loihi``, which the rest
 of the package never does. Nothing here changes nengo's global defaults (no
 ``nengo_loihi.set_defaults()``), patches a library, or rewrites a network:
-the memory is the ordinary ``"single"`` structure (one population with a
+the memory is the ordinary memory (one population with a
 direct recurrent connection), given Loihi-friendly settings through its
 constructor, and `configure_for_loihi` only adds nengo-loihi's own
 configuration (block shapes) to the model's config.
@@ -163,10 +163,9 @@ def check_loihi(network, dt=0.001):
         conn = getattr(memory, "recurrent_connection", None)
         if conn is None or not conn.solver.weights:
             warnings.warn(
-                f"{memory}: its recurrent connection is decoded (or runs through "
-                "passthrough nodes), so nengo-loihi puts decode neurons and a 5 ms "
-                "filter in the loop (less accurate); build it with "
-                "structure='single' and a weight solver, e.g. "
+                f"{memory}: its recurrent connection is decoded, so nengo-loihi "
+                "puts decode neurons and a 5 ms filter in the loop (less "
+                "accurate); build it with a weight solver, e.g. "
                 "LegendreMemory(..., **loihi_memory_kwargs())"
             )
         if memory.synapse.tau > LONG_SYNAPSE:

@@ -159,11 +159,6 @@ def test_default_memory_warns():
     assert "decode neurons" in text and "fires at most 500 Hz" in text
 
 
-def test_weight_solver_needs_single_structure():
-    with pytest.raises(nengo.exceptions.ValidationError, match="structure='single'"):
-        small_model(structure="array")
-
-
 def test_configuration_leaves_global_defaults_alone():
     before = global_defaults()
     model = small_model()

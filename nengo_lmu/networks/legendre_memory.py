@@ -21,7 +21,6 @@ from nengo_lmu.scaling import (
 from scipy.linalg import block_diag
 
 REALIZATIONS = ("min-noise", "diagonal")
-STRUCTURES = ("array", "single")
 
 #: Ensemble settings used unless the caller overrides them (see ``ens_kwargs``).
 DEFAULT_ENSEMBLE = dict(
@@ -238,12 +237,6 @@ class LegendreMemory(nengo.Network):
         Explicit scale of each state (overrides ``input_process``).
     discretizer : {"zoh", "euler"}
         Discretisation of the ideal system before mapping.
-    structure : {"single", "array"}
-        ``"single"`` (default): one ensemble whose neurons are each tuned to
-        one state axis, connected straight back to itself (measured: the
-        same accuracy as ``"array"``, 1.4x the steps/s in nengo and 2x the
-        training speed in NengoDL); ``"array"``: one one-dimensional
-        ensemble per state dimension, talking through passthrough nodes.
     realization : {"diagonal", "min-noise"}
         With ``input_process``: scale the Legendre states (``"diagonal"``) or
         use the Mullis-Roberts minimum-noise realisation for the readout at
@@ -255,7 +248,7 @@ class LegendreMemory(nengo.Network):
     solver : nengo.solvers.Solver, optional
         Decoder solver of the memory's connections (default
         ``LstsqL2(reg=0.003)``, measured best in ``bench/``). With
-        ``weights=True`` (``structure="single"`` only) the recurrent
+        ``weights=True`` the recurrent
         connection gets neuron-to-neuron weights instead of decoders (the
         readouts into the ports stay decoded). On nengo-loihi this keeps
         decode neurons and their extra filter out of the loop; on the other
@@ -297,10 +290,10 @@ class LegendreMemory(nengo.Network):
     solver : nengo.solvers.Solver
         The memory's solver (see ``solver`` above).
     recurrent_connection : nengo.Connection
-        The population's connection to itself (``structure="single"`` only).
+        The population's connection to itself.
     input_connection : nengo.Connection
         ``input`` to the population's neurons, transform ``E @ V`` (encoders
-        times `input_transform`; ``structure="single"`` only). On Loihi
+        times `input_transform`). On Loihi
         the input is sent from the host as it is, so keep ``|input| <= 1``.
     recurrent_transform, input_transform : ndarray
         The mapped (and scaled) transforms, shapes ``(D, D)`` and
@@ -319,7 +312,6 @@ class LegendreMemory(nengo.Network):
         state_scale=None,
         discretizer="zoh",
         realization="diagonal",
-        structure="single",
         scale_sigmas=5.0,
         solver=None,
         label=None,
@@ -335,12 +327,6 @@ class LegendreMemory(nengo.Network):
             raise ValidationError(
                 f"must be one of {DISCRETIZERS} (got {discretizer!r})",
                 attr="discretizer",
-                obj=self,
-            )
-        if structure not in STRUCTURES:
-            raise ValidationError(
-                f"must be one of {STRUCTURES} (got {structure!r})",
-                attr="structure",
                 obj=self,
             )
         if realization not in REALIZATIONS:
@@ -399,20 +385,11 @@ class LegendreMemory(nengo.Network):
                 attr="solver",
                 obj=self,
             )
-        if solver.weights and structure != "single":
-            raise ValidationError(
-                f"a weight solver ({solver!r}) needs structure='single': the "
-                f"{structure!r} structure's ensembles connect through passthrough "
-                "nodes, where only decoders can be used",
-                attr="solver",
-                obj=self,
-            )
         self.solver = solver
         if not solver.weights:
             # a weight solver in the config would reach the port connections,
             # where nengo warns that it has no effect
             self.config[nengo.Connection].solver = solver
-        self.structure = structure
         with self:
             self.input = nengo.Node(size_in=memory_d, label="input")
             self.state = nengo.Node(size_in=D, label="state")
@@ -423,28 +400,21 @@ class LegendreMemory(nengo.Network):
             self.decoded = nengo.Node(size_in=D, label="decoded")
             self._sizes = np.full(D, n_neurons // D)
             self._sizes[: n_neurons % D] += 1
-            if structure == "single":
-                self._build_single()
-            else:
-                self._build_passthrough()
+            self._build()
 
-    def _make_ensembles(self):
-        self.state_ensembles = [
-            nengo.Ensemble(int(n), 1, label=f"m[{i}]")
-            for i, n in enumerate(self._sizes)
-        ]
-
-    def _build_single(self):
+    def _build(self):
         """One population for the whole state, each neuron tuned to one axis.
 
-        Neuron ``k`` of block ``i`` has encoder ``+-e_i``: the same tuning as
-        the ``"array"`` structure, but as a single ensemble whose recurrent
-        connection goes straight back to itself (no passthrough nodes in the
-        loop). NengoDL and nengo simulate it with fewer operators, and a
-        weight solver can be used on the recurrent connection (Loihi).
-        Decoders are solved axis by axis (`.AxisSolver`): each state
-        dimension is decoded from its own neurons only, exactly as in the
-        ``"array"`` structure.
+        Neuron ``k`` of block ``i`` has encoder ``+-e_i``: the tuning of an
+        array of one-dimensional ensembles, but as a single ensemble whose
+        recurrent connection goes straight back to itself (no passthrough
+        nodes in the loop). An array of ensembles talking through
+        passthrough nodes was measured no more accurate, 1.4x slower in
+        nengo and 2x slower to train in NengoDL, and on nengo-loihi it puts
+        decode neurons in the loop. A weight solver can be used on the
+        recurrent connection (Loihi). Decoders are solved axis by axis
+        (`.AxisSolver`): each state dimension is decoded from its own
+        neurons only.
         """
         T = self.realization
         D = len(T)
@@ -495,45 +465,8 @@ class LegendreMemory(nengo.Network):
         self._add_drive_from_state()
         self._add_output()
 
-    def _build_passthrough(self):
-        """The ``"array"`` structure: ensembles talk through passthrough nodes.
-
-        ``2 D`` small connections in `nengo.Simulator`, but nengo-loihi
-        removes the nodes and sends each merged connection through decode
-        neurons, and weight solvers cannot cross the nodes (nengo-loihi #230).
-        """
-        T = self.realization
-        self._make_ensembles()
-        for i, ens in enumerate(self.state_ensembles):
-            nengo.Connection(self.drive[i], ens, synapse=None)
-            nengo.Connection(ens, self.decoded, transform=T[:, i : i + 1], synapse=None)
-        self._add_feedback()
-        self._add_readouts()
-
-    def _add_feedback(self):
-        Ti = np.linalg.inv(self.realization)
-        synapse = self.spec.synapse
-        # recurrent: drive = (T^-1 AH T)(T^-1 m), from `decoded` = m
-        nengo.Connection(
-            self.decoded,
-            self.drive,
-            transform=self.recurrent_transform @ Ti,
-            synapse=synapse,
-        )
-        nengo.Connection(
-            self.input, self.drive, transform=self.input_transform, synapse=synapse
-        )
-
-    def _add_readouts(self):
-        # Read the memory where it is least noisy: the ensembles' input,
-        # i.e. the decoded spikes already filtered by the synapse.
-        nengo.Connection(
-            self.drive, self.state, transform=self.realization, synapse=None
-        )
-        self._add_output()
-
     def _add_drive_from_state(self):
-        # structures that sum `state` directly expose `drive` = T^-1 state
+        # `drive` = T^-1 state: the ensemble's input in realised coordinates
         nengo.Connection(
             self.state,
             self.drive,
