@@ -5,13 +5,18 @@ coefficients; fixed linear readouts of that state give the input at any delay
 in the window (here 0, ``theta / 2`` and ``theta``). The figure compares each
 readout with the input truly shifted by the same delay.
 
-Open in Nengo GUI with ``nengo examples/delay_white_noise.py``; run headless
-with ``python examples/delay_white_noise.py`` (saves ``delay_white_noise.png``).
+Open in Nengo GUI with ``nengo examples/delay_white_noise.py``: the layout
+(``delay_white_noise.py.cfg``) plots the input with the memory's output, the
+three readouts, the Legendre state, the memory's spikes and a drawing of the
+whole window (`nengo_lmu.gui.window_display`); drag the ``stim`` slider to
+send a step through the window by hand. Run headless with
+``python examples/delay_white_noise.py`` (saves ``delay_white_noise.png``).
 """
 
 import nengo
 import numpy as np
 
+from nengo_lmu.gui import window_display
 from nengo_lmu.networks import LegendreMemory
 
 theta = 0.1  # window, s
@@ -24,6 +29,12 @@ with nengo.Network(seed=0) as model:
     memory = LegendreMemory(theta, order=6, n_neurons=1000, input_process=process)
     nengo.Connection(stim, memory.input, synapse=None)
     window = memory.add_output(delays=delays, label="window")
+    # for Nengo GUI: the input beside the memory's output (one plot), and a
+    # drawing of the window reconstructed from the state beside the true one
+    input_and_output = nengo.Node(size_in=2, label="input and output")
+    nengo.Connection(stim, input_and_output[0], synapse=None)
+    nengo.Connection(memory.output, input_and_output[1], synapse=None)
+    display = window_display(memory, stim, label="window display")
 
 if __name__ == "__main__":
     import matplotlib

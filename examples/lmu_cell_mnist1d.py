@@ -7,8 +7,10 @@ settings below; otherwise ``python examples/lmu_cell_mnist1d.py`` trains
 briefly (a few epochs on part of the data) and saves them.
 
 Open in Nengo GUI with ``nengo examples/lmu_cell_mnist1d.py``: the model
-plays test sequences (one every 2.05 s) into the cell; plot ``logits`` to
-watch the class evidence build up over each sequence.
+plays test sequences (one every 2.05 s) into the cell; the layout
+(``lmu_cell_mnist1d.py.cfg``) plots the input sequence, the memory's state,
+the hidden layer's spikes and the ten class scores (``logits``) building up
+over each sequence (meaningful once ``train_out/params.npz`` exists).
 
 Requires: nengo_dl mnist1d
 """
@@ -45,6 +47,8 @@ model = built.model
 # play the first test sequences, each item for item_duration seconds
 test_input = clf.pad(x_test[:20] * (clf.input_scale or 1.0)).reshape(-1, 1)
 built.stim.output = nengo.processes.PresentInput(test_input, clf.item_duration)
+# the parts Nengo GUI's layout (lmu_cell_mnist1d.py.cfg) plots
+stim, cell, logits = built.stim, built.cells[0], built.readout
 
 if __name__ == "__main__":
     import matplotlib

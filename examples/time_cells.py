@@ -10,13 +10,18 @@ the time cells of rodent hippocampus and cortex. This is the construction of
 Voelker & Eliasmith (2018, Neural Computation, "Improving spiking dynamical
 networks"), section on time cells, here with a spiking `LegendreMemory`.
 
-Open in Nengo GUI with ``nengo examples/time_cells.py``; run headless with
+Open in Nengo GUI with ``nengo examples/time_cells.py``: the layout
+(``time_cells.py.cfg``) shows the pulse, the Legendre state, a drawing of the
+window (`nengo_lmu.gui.window_display`) and a raster of the time cells, in
+order of preferred delay, firing in turn; drag the ``stim`` slider up and
+back to send your own pulse through the window. Run headless with
 ``python examples/time_cells.py`` (saves ``time_cells.png``).
 """
 
 import nengo
 import numpy as np
 
+from nengo_lmu.gui import window_display
 from nengo_lmu.legendre import LegendreDelay, legendre_readout
 from nengo_lmu.lti import discretize, simulate
 from nengo_lmu.networks import LegendreMemory
@@ -25,11 +30,14 @@ theta = 1.0  # window, s
 order = 6
 dt = 0.001
 pulse_start, pulse_width = 0.1, 0.1  # s
+period = 2.0  # s, the pulse repeats (Nengo GUI runs on; the headless run is 1.5 s)
 n_cells = 300
 
 
 def pulse(t):
-    """A unit pulse of ``pulse_width`` seconds starting at ``pulse_start``."""
+    """A unit pulse of ``pulse_width`` seconds starting at ``pulse_start``,
+    repeated every ``period`` seconds."""
+    t = t % period
     return 1.0 if pulse_start <= t < pulse_start + pulse_width else 0.0
 
 
@@ -65,6 +73,10 @@ with nengo.Network(seed=0) as model:
     )
     nengo.Connection(
         memory.state, time_cells, transform=np.eye(order) / state_norm, synapse=None
+    )
+    # for Nengo GUI: the window reconstructed from the state beside the true one
+    display = window_display(
+        memory, stim, y_range=(-0.5, 1.5), interval=0.02, label="window display"
     )
 
 if __name__ == "__main__":

@@ -10,13 +10,18 @@ memory state jointly; `LegendreMemory.add_output` adds one when given
 - ``energy``: the mean power over the window,
   ``(1 / theta) * integral_0^theta u(t - s)^2 ds`` (estimated from 11 delays).
 
-Open in Nengo GUI with ``nengo examples/window_function.py``; run headless
-with ``python examples/window_function.py`` (saves ``window_function.png``).
+Open in Nengo GUI with ``nengo examples/window_function.py``: the layout
+(``window_function.py.cfg``) plots the input, both decoded functions, the
+memory's spikes and a drawing of the window
+(`nengo_lmu.gui.window_display`); hold the ``stim`` slider at a value ``a``
+and watch ``energy`` climb to ``a**2`` over ``theta``. Run headless with
+``python examples/window_function.py`` (saves ``window_function.png``).
 """
 
 import nengo
 import numpy as np
 
+from nengo_lmu.gui import window_display
 from nengo_lmu.networks import LegendreMemory
 
 theta = 0.2  # window, s
@@ -50,6 +55,8 @@ with nengo.Network(seed=0) as model:
     window_energy = memory.add_output(
         delays=energy_delays, function=energy, n_neurons=1500, label="energy"
     )
+    # for Nengo GUI: the window reconstructed from the state beside the true one
+    display = window_display(memory, stim, label="window display")
 
 if __name__ == "__main__":
     import matplotlib
