@@ -1,11 +1,15 @@
 """Each example loads in Nengo GUI, in a real (headless) browser.
 
 For every ``examples/*.py`` a nengo_gui server is started on loopback (with
-its token in the URL) on a copy of the example, and headless Chromium is
-driven through the DevTools protocol over a pipe (``--remote-debugging-pipe``:
-no extra Python package, no open debugging port). The test checks that the
-network graph renders the example's top-level objects, presses play, checks
-that the simulation time advances, and saves a screenshot to
+its token in the URL) on a copy of the example and its layout
+(``examples/<name>.py.cfg``), and headless Chromium is driven through the
+DevTools protocol over a pipe (``--remote-debugging-pipe``: no extra Python
+package, no open debugging port). The test checks that the network graph
+renders the example's top-level objects, presses play, checks that the
+simulation time advances, that every plot of the layout is on the page with
+its label and has drawn data (lines in value plots, spikes in rasters, an SVG
+in HTML views), measures the simulation speed (simulated seconds per wall
+second) and checks it is above `MIN_SPEED`, and saves a screenshot to
 ``$NENGO_LMU_GUI_DIR`` (default ``docs/_build/gui/<example>.png``).
 
 Skipped only when Chromium or nengo_gui is missing (``make gui`` installs
@@ -14,6 +18,7 @@ turns those skips into failures).
 """
 
 import base64
+import collections
 import json
 import os
 import pathlib
@@ -61,6 +66,12 @@ SCREENSHOT_DIR = pathlib.Path(
 )
 
 REQUIRED = os.environ.get("NENGO_LMU_GUI_REQUIRED", "") not in ("", "0")
+#: Slowest simulation speed accepted (simulated s per wall s) with the
+#: layout's plots open: a tenth of real time. Every example measured 1.0-1.4
+#: on 2 busy cores (Nengo GUI aims at 1); see docs/gui.rst.
+MIN_SPEED = float(os.environ.get("NENGO_LMU_GUI_MIN_SPEED", 0.1))
+#: Plot components the layouts use, checked for drawn data after play.
+PLOTS = ("Value", "Raster", "HTMLView", "Slider")
 
 
 def require(condition, reason):
@@ -266,7 +277,8 @@ def _is_group_leader(proc):
 
 
 def expected_labels(path):
-    """Labels Nengo GUI gives the top-level objects of the example's ``model``."""
+    """Labels Nengo GUI gives the top-level objects of the example's ``model``,
+    and the plots of its layout (see `layout_components`)."""
     namespace = runpy.run_path(str(path), run_name="gui_labels")
     model = namespace["model"]
     names = {id(v): k for k, v in namespace.items() if not k.startswith("_")}
@@ -275,7 +287,62 @@ def expected_labels(path):
         label = obj.label if obj.label is not None else names.get(id(obj))
         assert label, f"{obj} has neither a label nor a module-level name"
         labels.add(label)
-    return labels
+    return labels, layout_components(path, namespace)
+
+
+def layout_components(path, namespace):
+    """``(kind, label)`` of each plot in the example's layout file.
+
+    The label is the one Nengo GUI gives the plotted object: its own label,
+    or else the last part of its name in the script (as found by nengo_gui's
+    NameFinder).
+    """
+    from nengo_gui import NameFinder
+
+    names = NameFinder(namespace, namespace["model"]).known_name
+    components = []
+    cfg = path.with_suffix(".py.cfg")
+    for line in cfg.read_text().splitlines():
+        match = re.match(r"_viz_\w+ = nengo_gui\.components\.(\w+)\((.+)\)$", line)
+        if match and match.group(1) in PLOTS:
+            kind, expression = match.groups()
+            obj = eval(expression, dict(namespace))  # what the GUI evaluates
+            label = obj.label if obj.label is not None else names[obj].split(".")[-1]
+            components.append((kind, label))
+    return components
+
+
+# each plot on the page: its kind, label, and what it has drawn
+PLOT_STATE = """(() => Nengo.Component.components.map(c => {
+  const kind = c instanceof Nengo.Value ? 'Value'
+    : c instanceof Nengo.Raster ? 'Raster'
+    : c instanceof Nengo.Slider ? 'Slider'
+    : c instanceof Nengo.HTMLView ? 'HTMLView' : 'other';
+  const paths = Array.from(c.div.querySelectorAll('path.line'));
+  return {
+    kind: kind,
+    label: c.label ? c.label.textContent : '',
+    shown: c.div.offsetWidth > 0 && c.div.offsetHeight > 0,
+    lines: paths.length,
+    drawn: paths.filter(p => /[0-9]/.test(p.getAttribute('d') || '')).length,
+    html: kind === 'HTMLView'
+      ? c.pdiv.querySelectorAll('svg polyline, svg path').length : 0,
+    sliders: kind === 'Slider' ? c.sliders.length : 0,
+  };
+}).filter(c => c.kind !== 'other'))()"""
+
+
+def has_drawn(plot):
+    """Whether a plot on the page shows data."""
+    if not plot["shown"]:
+        return False
+    if plot["kind"] == "Value":  # every line of the plot
+        return plot["lines"] > 0 and plot["drawn"] == plot["lines"]
+    if plot["kind"] == "Raster":  # at least one spike in the shown time
+        return plot["drawn"] > 0
+    if plot["kind"] == "HTMLView":
+        return plot["html"] > 0
+    return plot["sliders"] > 0
 
 
 NETGRAPH_LABELS = (
@@ -299,12 +366,14 @@ def test_example_in_gui(path, tmp_path):
         import nengo_gui  # noqa: F401
     except ImportError:
         require(False, "nengo_gui is not installed (pip install nengo-gui)")
-    labels = expected_labels(path)
+    cfg = path.with_suffix(".py.cfg")
+    assert cfg.exists(), f"{path.name} has no Nengo GUI layout ({cfg.name})"
+    labels, plots = expected_labels(path)
+    assert plots, f"{cfg.name} opens no plots"
     # nengo_gui writes <script>.cfg next to the script: run on a copy
     script = tmp_path / path.name
     shutil.copy(path, script)
-    if path.with_suffix(".py.cfg").exists():
-        shutil.copy(path.with_suffix(".py.cfg"), tmp_path)
+    shutil.copy(cfg, tmp_path)
 
     server = chromium = None
     fds = ()
@@ -336,13 +405,38 @@ def test_example_in_gui(path, tmp_path):
             SIM_TIME, lambda v: v > t1, timeout=30, what="simulation time advancing"
         )
         assert t2 > t1 > 0
+
+        # every plot of the layout is on the page and draws data
+        expected = collections.Counter(plots)
+        on_page = page.wait_for(
+            PLOT_STATE,
+            lambda v: collections.Counter((p["kind"], p["label"]) for p in v)
+            == expected
+            and all(has_drawn(p) for p in v),
+            timeout=60,
+            what=f"plots {sorted(expected.elements())} drawing data",
+        )
+
+        # simulation speed with the plots open: simulated time over wall time,
+        # both read from the page 6 s apart
+        t3, wall3 = page.evaluate(SIM_TIME), time.monotonic()
+        time.sleep(6.0)
+        t4, wall4 = page.evaluate(SIM_TIME), time.monotonic()
+        speed = (t4 - t3) / (wall4 - wall3)
+        assert speed > MIN_SPEED, (
+            f"{path.stem} simulates at {speed:.3f} x real time "
+            f"(minimum {MIN_SPEED}): {t4 - t3:.3f} s in {wall4 - wall3:.1f} s"
+        )
         error = page.evaluate(
             "document.querySelector('.modal.in') ? "
             "document.querySelector('.modal.in').textContent : ''"
         )
         assert not error, f"Nengo GUI shows a dialog: {error}"
         page.screenshot(SCREENSHOT_DIR / f"{path.stem}.png")
-        print(f"{path.stem}: netgraph {sorted(set(shown))}, sim time {t2:.3f} s")
+        print(
+            f"{path.stem}: netgraph {sorted(set(shown))}, "
+            f"{len(on_page)} plots drawing, speed {speed:.3f} x real time"
+        )
     finally:
         if chromium is not None:
             stop(chromium)
