@@ -67,7 +67,7 @@ SCREENSHOT_DIR = pathlib.Path(
 
 REQUIRED = os.environ.get("NENGO_LMU_GUI_REQUIRED", "") not in ("", "0")
 #: Slowest simulation speed accepted (simulated s per wall s) with the
-#: layout's plots open: a tenth of real time. Every example measured 1.0-1.4
+#: layout's plots open: a tenth of real time. Every example measured 0.9-1.4
 #: on 2 busy cores (Nengo GUI aims at 1); see docs/gui.rst.
 MIN_SPEED = float(os.environ.get("NENGO_LMU_GUI_MIN_SPEED", 0.1))
 #: Plot components the layouts use, checked for drawn data after play.
