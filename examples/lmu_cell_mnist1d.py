@@ -1,16 +1,21 @@
 """A spiking LMU cell classifying MNIST-1D sequences.
 
 The cell (spiking LIF memory and hidden layer) is trained in NengoDL through
-the neurons' rate curves and evaluated with spikes. The parameters come from
-``train_out/params.npz`` when ``nengo-lmu train`` saved them there with the
-settings below; otherwise ``python examples/lmu_cell_mnist1d.py`` trains
-briefly (a few epochs on part of the data) and saves them.
+the neurons' rate curves and evaluated with spikes. The trained model ships
+beside this script, in ``lmu_cell_mnist1d/``, made by::
+
+    nengo-lmu train --epochs 20 --order 40 --memory-neurons 1600 --seed 0 \
+        --spiking-eval --test-samples 300 --out-dir examples/lmu_cell_mnist1d
+
+(``settings.json``, ``history.json`` and ``training.png`` there record the
+run). Without it, ``python examples/lmu_cell_mnist1d.py`` trains briefly (a
+few epochs on part of the data) with the same settings.
 
 Open in Nengo GUI with ``nengo examples/lmu_cell_mnist1d.py``: the model
 plays test sequences (one every 2.05 s) into the cell; the layout
 (``lmu_cell_mnist1d.py.cfg``) plots the input sequence, the memory's state,
 the hidden layer's spikes and the ten class scores (``logits``) building up
-over each sequence (meaningful once ``train_out/params.npz`` exists).
+over each sequence (the trained model's).
 
 Requires: nengo_dl mnist1d
 """
@@ -22,7 +27,11 @@ import nengo
 from nengo_lmu.data import mnist1d
 from nengo_lmu.dl import LMUClassifier
 
-PARAMS = os.path.join("train_out", "params.npz")
+try:
+    HERE = os.path.dirname(os.path.abspath(__file__))
+except NameError:  # run without a file name
+    HERE = "examples"
+PARAMS = os.path.join(HERE, "lmu_cell_mnist1d", "params.npz")
 steps_per_item = 50  # of 1 ms
 x, y, x_test, y_test = mnist1d()
 clf = LMUClassifier(
@@ -33,12 +42,13 @@ clf = LMUClassifier(
     item_duration=0.05,
     readout_synapse=None,
     memory_d=1,
-    order=12,
+    order=40,
+    n_neurons=1600,
     hidden_units=128,
     hidden_cell="rnn",
     hidden_synapse=0.2,
     seed=0,
-)  # the settings of `nengo-lmu train`'s defaults
+)  # the settings of the command above
 if os.path.exists(PARAMS):
     clf = LMUClassifier.load(PARAMS)
 

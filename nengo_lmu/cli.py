@@ -285,6 +285,12 @@ def _train_parser(sub):
         default=None,
         help="memory window in items (default: the sequence length)",
     )
+    p.add_argument(
+        "--memory-neurons",
+        type=COUNT,
+        default=None,
+        help="LIF neurons of the memory (default: 20 per Legendre coefficient)",
+    )
     p.add_argument("--hidden", type=COUNT, default=128, help="hidden neurons (128)")
     p.add_argument(
         "--hidden-cell",
@@ -377,6 +383,7 @@ def _classifier(args, cls, n_items):
         memory_d=args.memory_d,
         order=args.order,
         hidden_units=args.hidden,
+        n_neurons=args.memory_neurons,
         hidden_cell=args.hidden_cell,
         hidden_synapse=(
             4 * args.item_duration

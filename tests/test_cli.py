@@ -71,6 +71,7 @@ def test_train_command(tmp_path, capsys):
     pytest.importorskip("mnist1d")
     args = "train --epochs 8 --lr 0.01 --train-samples 500 --test-samples 30"
     args += " --order 8 --theta 20 --memory-d 1 --hidden 32 --item-duration 0.02"
+    args += " --memory-neurons 240"
     args += " --spiking-eval --steps-per-item 2 --minibatch 50"
     main(args.split() + ["--out-dir", str(tmp_path)])
     text = capsys.readouterr().out
@@ -92,9 +93,10 @@ def test_train_command(tmp_path, capsys):
 
     _, _, xt, yt = mnist1d()
     clf = LMUClassifier.load(tmp_path / "params.npz")
+    assert clf.layers[0]["n_neurons"] == 240
     reloaded = clf.evaluate(xt[:30], yt[:30], spiking=False)
-    assert reloaded == pytest.approx(acc["rate test accuracy"], abs=1e-12), text
-    assert history["test"]["rate_accuracy"] == acc["rate test accuracy"]
+    assert reloaded == history["test"]["rate_accuracy"], text
+    assert reloaded == pytest.approx(acc["rate test accuracy"], abs=5e-5), text
     assert "spiking test accuracy" in acc, text
 
 

@@ -374,6 +374,9 @@ def test_example_in_gui(path, tmp_path):
     script = tmp_path / path.name
     shutil.copy(path, script)
     shutil.copy(cfg, tmp_path)
+    data = path.with_suffix("")  # files an example ships beside it
+    if data.is_dir():
+        shutil.copytree(data, tmp_path / data.name)
 
     server = chromium = None
     fds = ()
