@@ -24,8 +24,9 @@ $(CORE_VENV)/.installed: setup.py
 demo: $(VENV)/.installed
 	$(VENV)/bin/nengo-lmu delay $(DEMO_ARGS)
 
+# the browser test measures real-time speed: it runs alone, in `make gui`
 test-main: $(VENV)/.installed
-	$(VENV)/bin/python -m pytest tests -n 2 $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest tests -n 2 --ignore=tests/test_gui.py $(PYTEST_ARGS)
 
 test-core: $(CORE_VENV)/.installed
 	$(CORE_VENV)/bin/python -m pytest tests -n 2 $(PYTEST_ARGS)
