@@ -13,7 +13,6 @@ from nengo.exceptions import ValidationError
 from nengo.utils.numpy import nrmse
 
 from nengo_lmu.checks import check_number
-
 from nengo_lmu.lti import discretize, simulate
 from nengo_lmu.networks import LegendreMemory
 
@@ -58,7 +57,7 @@ def delay_task(
     dt=0.001,
     seed=0,
     readout_synapse=0.01,
-    transient=None,
+    transient=TRANSIENT,
     simulator=None,
     progress_bar=False,
     configure=None,
@@ -86,7 +85,7 @@ def delay_task(
         Seeds the input and the network.
     readout_synapse : float
         Lowpass time constant (s) applied to every scored signal.
-    transient : float, optional
+    transient : float
         Seconds dropped from the start before scoring (default `TRANSIENT`);
         ``duration`` must exceed it.
     simulator : callable, optional
@@ -102,7 +101,6 @@ def delay_task(
     -------
     DelayResult
     """
-    transient = TRANSIENT if transient is None else transient
     transient = check_number(transient, "transient", low=0)
     duration = check_number(duration, "duration", low=0, low_open=True)
     if not duration > transient:

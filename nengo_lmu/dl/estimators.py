@@ -23,6 +23,7 @@ from nengo_lmu.dl.inputs import Scaler, memory_state_scale, pad_items, repeat_it
 from nengo_lmu.dl.persist import load_model, save_model
 from nengo_lmu.networks import LMUCell
 from nengo_lmu.networks.legendre_memory import DEFAULT_ENSEMBLE
+from nengo_lmu.networks.lmu_cell import DEFAULT_HIDDEN_NEURON
 from nengo_lmu.neurons import scale_firing_rates
 
 #: what ``fit``'s ``memory_surrogate`` accepts ("auto": "precomputed" where
@@ -270,9 +271,7 @@ class _LMUModel:
                         )
                 if self.compensate_loop and steps_per_item > 1:
                     kwargs = self._compensated(kwargs, dt)
-                hidden_type = kwargs.get(
-                    "hidden_neuron_type", nengo.LIF(amplitude=0.01)
-                )
+                hidden_type = kwargs.get("hidden_neuron_type", DEFAULT_HIDDEN_NEURON)
                 if rate:
                     kwargs["hidden_neuron_type"] = rate_version(
                         hidden_type, lif_smoothing
@@ -390,7 +389,7 @@ class _LMUModel:
         None for a cell whose hidden neurons are not LIF."""
         b = self.build(rate=True, training=True, exact_memory=True)
         types = [
-            layer.get("hidden_neuron_type", nengo.LIF(amplitude=0.01))
+            layer.get("hidden_neuron_type", DEFAULT_HIDDEN_NEURON)
             for layer in self.layers
         ]
         lif = [k for k, t in enumerate(types) if type(t) is nengo.LIF]

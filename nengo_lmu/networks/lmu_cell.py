@@ -13,6 +13,9 @@ from nengo_lmu.checks import check_int, check_number
 from nengo_lmu.networks.legendre_memory import LegendreMemory
 from nengo_lmu.scaling import check_scale
 
+#: The hidden layer's neurons unless ``hidden_neuron_type`` says otherwise.
+DEFAULT_HIDDEN_NEURON = nengo.LIF(amplitude=0.01)
+
 HIDDEN_CELLS = ("dense", "rnn")
 
 #: The trainable kernels of a cell, their shapes and when they exist.
@@ -239,7 +242,7 @@ class LMUCell(nengo.Network):
             hidden_input_synapse, "hidden_input_synapse", self, optional=True
         )
         if hidden_neuron_type is None:
-            hidden_neuron_type = nengo.LIF(amplitude=0.01)
+            hidden_neuron_type = DEFAULT_HIDDEN_NEURON
         if not isinstance(hidden_neuron_type, nengo.neurons.NeuronType):
             raise ValidationError(
                 f"must be a nengo neuron type (got {hidden_neuron_type!r})",
