@@ -50,28 +50,17 @@ import time
 
 import numpy as np
 
-from nengo_lmu.data import frequency_task, mackey_glass_task, mnist1d, recall_task
+from nengo_lmu.data import TASKS, load_task
 from nengo_lmu.dl import LMUClassifier, LMURegressor
 
 ITEM = 0.05  # seconds per item (spiking runs also use 20 ms items)
 WARMUP = 50  # mackey-glass: items scored from this one on
 STEPS = [50, 20]  # spiking runs: 1 ms steps per item (--steps)
-TASKS = ("mnist1d", "frequency", "recall", "mackey-glass")
 
 
 def task_data(name):
     """(x, y, x_test, y_test, n_out, regression) of a task."""
-    if name == "mnist1d":
-        return (*mnist1d(), 10, False)
-    if name == "frequency":
-        return (*frequency_task(3000, seed=1), *frequency_task(1000, seed=2), 5, False)
-    if name == "recall":
-        return (*recall_task(1000, seed=1), *recall_task(300, seed=2), 4, False)
-    if name == "mackey-glass":
-        x, y = mackey_glass_task(2000, seed=0)
-        xt, yt = mackey_glass_task(200, seed=1)
-        return x, y, xt, yt, 1, True
-    raise ValueError(name)
+    return (*load_task(name), TASKS[name]["n_out"], TASKS[name]["regression"])
 
 
 def recipe(n_items):

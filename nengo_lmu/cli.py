@@ -235,25 +235,10 @@ def plot_delay(result, path, window=None):
     plt.close(fig)
 
 
-#: ``train --task``: (training sequences, items per sequence, classes)
-TASKS = {
-    "mnist1d": (4000, 40, 10),
-    "frequency": (3000, 100, 5),
-    "recall": (1000, 500, 4),
-}
+def _classification_tasks():
+    from nengo_lmu.data import TASKS
 
-
-def _task_data(task):
-    """(x, y, x_test, y_test) of a ``train --task``, generated offline."""
-    from nengo_lmu import data
-
-    if task == "mnist1d":
-        return data.mnist1d()
-    make = {"frequency": data.frequency_task, "recall": data.recall_task}[task]
-    n = TASKS[task][0]
-    x, y = make(n, seed=1)
-    xt, yt = make(1000 if task == "frequency" else 300, seed=2)
-    return x, y, xt, yt
+    return {k: v for k, v in TASKS.items() if not v["regression"]}
 
 
 def _train_parser(sub):
@@ -271,7 +256,7 @@ def _train_parser(sub):
     )
     p.add_argument(
         "--task",
-        choices=sorted(TASKS),
+        choices=sorted(_classification_tasks()),
         default="mnist1d",
         help="mnist1d (default), frequency (100 items, 5 classes) or recall "
         "(500 items, 4 classes: the class of a cue at the start)",
@@ -377,7 +362,7 @@ def _classifier(args, cls, n_items):
     return cls(
         1,
         n_items,
-        TASKS[args.task][2],
+        _classification_tasks()[args.task]["n_out"],
         theta_items=n_items if args.theta is None else args.theta,
         item_duration=args.item_duration,
         memory_d=args.memory_d,
@@ -399,7 +384,8 @@ def _check_train(parser, args):
     """Arguments that only make sense together, checked before training."""
     from nengo_lmu.dl.estimators import LMUClassifier
 
-    n_train = TASKS[args.task][0]
+    task = _classification_tasks()[args.task]
+    n_train = task["n_train"]
     if args.train_samples is not None:
         n_train = min(n_train, args.train_samples)
     n_val = int(round(n_train * args.validation_split))
@@ -412,7 +398,7 @@ def _check_train(parser, args):
         )
     # every model setting checked now, before the data are made
     try:
-        _classifier(args, LMUClassifier, n_items=TASKS[args.task][1])
+        _classifier(args, LMUClassifier, n_items=task["n_items"])
     except ValueError as e:  # ValidationError included
         parser.error(str(e))
     args.out_dir = _out_dir(parser, args.out_dir)
@@ -422,7 +408,9 @@ def run_train(args):
     """Run the ``train`` subcommand; return a dict of results."""
     from nengo_lmu.dl import LMUClassifier
 
-    x, y, xt, yt = _task_data(args.task)
+    from nengo_lmu.data import load_task
+
+    x, y, xt, yt = load_task(args.task)
     x, y = x[: args.train_samples], y[: args.train_samples]
     xt, yt = xt[: args.test_samples], yt[: args.test_samples]
     clf = _classifier(args, LMUClassifier, n_items=x.shape[1])

@@ -175,3 +175,41 @@ def frequency_task(n, n_items=100, n_classes=5, noise=1.0, seed=None):
     x = amp[:, None] * np.sin(2 * np.pi * cycles[:, None] * t + phase[:, None])
     x += noise * rng.randn(n, n_items)
     return x[:, :, None], y
+
+
+#: The named tasks of the training suite (``bench/bench_suite.py``) and
+#: ``nengo-lmu train``: training sequences, items per sequence, outputs
+#: (classes, or 1 for regression) and whether the task is a regression.
+TASKS = {
+    "mnist1d": dict(n_train=4000, n_items=40, n_out=10, regression=False),
+    "frequency": dict(n_train=3000, n_items=100, n_out=5, regression=False),
+    "recall": dict(n_train=1000, n_items=500, n_out=4, regression=False),
+    "mackey-glass": dict(n_train=2000, n_items=200, n_out=1, regression=True),
+}
+
+
+def load_task(name):
+    """Training and test sets of a named task (see `TASKS`), generated offline.
+
+    ``"mnist1d"``: the standard split (4000 / 1000); ``"frequency"``: 3000 /
+    1000 sequences (`frequency_task`, seeds 1 and 2); ``"recall"``: 1000 /
+    300 (`recall_task`, seeds 1 and 2); ``"mackey-glass"``: 2000 / 200
+    sequences of two independent series (`mackey_glass_task`, seeds 0 and
+    1).
+
+    Returns
+    -------
+    x, y, x_test, y_test : ndarray
+    """
+    if name not in TASKS:
+        raise ValidationError(
+            f"must be one of {sorted(TASKS)} (got {name!r})", attr="name"
+        )
+    if name == "mnist1d":
+        return mnist1d()
+    if name == "mackey-glass":
+        return mackey_glass_task(2000, seed=0) + mackey_glass_task(200, seed=1)
+    make, n_test = {"frequency": (frequency_task, 1000), "recall": (recall_task, 300)}[
+        name
+    ]
+    return make(TASKS[name]["n_train"], seed=1) + make(n_test, seed=2)

@@ -53,3 +53,26 @@ def test_frequency_task_classes_differ_in_frequency():
     spectrum = np.abs(np.fft.rfft(x[:, :, 0], axis=1))
     peak = np.argmax(spectrum[:, 1:], axis=1) + 1
     assert np.mean(np.abs(peak - (2 + y)) <= 1) > 0.95
+
+
+@pytest.mark.parametrize("name", ["frequency", "recall", "mackey-glass"])
+def test_load_task(name):
+    """The named tasks: the sizes `TASKS` states, the generators' data."""
+    from nengo_lmu.data import TASKS, load_task
+
+    x, y, xt, yt = load_task(name)
+    task = TASKS[name]
+    assert x.shape == (task["n_train"], task["n_items"], 1)
+    assert xt.shape[1:] == x.shape[1:] and len(yt) == len(xt)
+    if task["regression"]:
+        assert y.shape == x.shape and yt.shape == xt.shape
+    else:
+        assert set(np.unique(y)) == set(range(task["n_out"]))
+    assert not np.allclose(x[: len(xt)], xt)  # independent test sequences
+
+
+def test_load_task_refuses_unknown_names():
+    from nengo_lmu.data import load_task
+
+    with pytest.raises(ValidationError, match="name"):
+        load_task("mnist")
