@@ -2,6 +2,8 @@
 
 Shared by the command line (``nengo-lmu delay``), the benchmarks and the
 examples, so that every reported number comes from one protocol.
+`score_delay` is that protocol's scoring on its own, for the output of any
+delay network (the benchmarks score other packages' networks with it).
 """
 
 import time
@@ -47,6 +49,73 @@ class DelayResult:
 TRANSIENT = 0.5
 
 
+@dataclass
+class DelayScore:
+    """What `.score_delay` returns (arrays are ``(steps, d)``)."""
+
+    output: np.ndarray  #: network output, readout-filtered
+    delayed: np.ndarray  #: input truly delayed by theta, readout-filtered
+    keep: np.ndarray  #: boolean ``(steps,)``: the steps scored (after the transient)
+    nrmse: float  #: NRMSE of ``output`` against ``delayed`` over ``keep``
+
+
+def score_delay(
+    t, u, output, theta, dt=0.001, readout_synapse=0.01, transient=TRANSIENT
+):
+    """Score a delay network's output against its input truly delayed.
+
+    The scoring of `.delay_task`, for the output of any network simulated
+    with time step ``dt``: the input shifted by ``round(theta / dt)`` steps
+    (zeros before it) and the output both pass through a
+    ``readout_synapse`` lowpass (from zero), and the NRMSE
+    (`nengo.utils.numpy.nrmse`) is taken over the steps with ``t >
+    transient``.
+
+    Parameters
+    ----------
+    t : array_like
+        ``(steps,)`` simulation times (s), as from ``sim.trange()``.
+    u : array_like
+        ``(steps, d)`` input, unfiltered, one row per step of ``t``.
+    output : array_like
+        ``(steps, d)`` network output, unfiltered.
+    theta : float
+        Delay (s) the output is scored against.
+    dt : float
+        Simulation time step (s).
+    readout_synapse : float
+        Lowpass time constant (s) applied to ``output`` and to the delayed
+        input.
+    transient : float
+        Seconds dropped from the start before scoring.
+
+    Returns
+    -------
+    DelayScore
+    """
+    t = np.asarray(t)
+    u = np.asarray(u)
+    output = np.asarray(output)
+    if u.ndim != 2 or output.shape != u.shape or t.shape != u.shape[:1]:
+        raise ValidationError(
+            f"t, u and output must have shapes (steps,), (steps, d) and (steps, d) "
+            f"(got {t.shape}, {u.shape} and {output.shape})",
+            attr="output",
+        )
+    lowpass = nengo.Lowpass(readout_synapse)
+    output = lowpass.filt(output, dt=dt, y0=0)
+    shift = int(round(theta / dt))
+    delayed = np.vstack([np.zeros((shift, u.shape[1])), u[: len(u) - shift]])
+    delayed = lowpass.filt(delayed, dt=dt, y0=0)
+    keep = t > transient
+    return DelayScore(
+        output=output,
+        delayed=delayed,
+        keep=keep,
+        nrmse=float(nrmse(output[keep], delayed[keep])),
+    )
+
+
 def delay_task(
     theta=0.1,
     order=6,
@@ -69,7 +138,7 @@ def delay_task(
     seeded with ``seed``; the memory is scaled with the same kind of process
     (an independent draw). Output, ideal output and truly delayed input all
     pass through a ``readout_synapse`` lowpass, and the first ``transient``
-    seconds are dropped before scoring.
+    seconds are dropped before scoring (`score_delay`).
 
     Parameters
     ----------
@@ -136,18 +205,15 @@ def delay_task(
         output = sim.data[p_out]
         state = sim.data[p_state]
 
+    score = score_delay(t, u, output, theta, dt, readout_synapse, transient)
+    output, delayed, keep = score.output, score.delayed, score.keep
     lowpass = nengo.Lowpass(readout_synapse)
-    output = lowpass.filt(output, dt=dt, y0=0)
     state = lowpass.filt(state, dt=dt, y0=0)
-    shift = int(round(theta / dt))
-    delayed = np.vstack([np.zeros((shift, u.shape[1])), u[: len(u) - shift]])
-    delayed = lowpass.filt(delayed, dt=dt, y0=0)
     Ad, Bd = discretize(memory.delay.A, memory.delay.B, dt, memory.spec.discretizer)
     u_lag = np.vstack([np.zeros((1, 1)), u[:-1]])  # the network's one-step lag
     ideal_state = lowpass.filt(simulate(Ad, Bd, u_lag), dt=dt, y0=0)
     ideal = ideal_state @ memory.readout(theta).T
 
-    keep = t > transient
     return DelayResult(
         t=t,
         u=u,
@@ -156,7 +222,7 @@ def delay_task(
         ideal=ideal,
         state=state,
         ideal_state=ideal_state,
-        nrmse_delay=float(nrmse(output[keep], delayed[keep])),
+        nrmse_delay=score.nrmse,
         nrmse_ideal=float(nrmse(output[keep], ideal[keep])),
         nrmse_ideal_delay=float(nrmse(ideal[keep], delayed[keep])),
         n_neurons=sum(e.n_neurons for e in memory.all_ensembles),
