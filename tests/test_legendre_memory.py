@@ -176,6 +176,62 @@ def test_saturation_recovers(plt, seed):
     assert err < 0.08, f"no recovery: NRMSE {err:.3f}"
 
 
+def window_errors(u, output, theta, dt=0.001):
+    """RMS error of ``output`` against ``u`` delayed by ``theta`` (both
+    lowpass filtered by 10 ms) in consecutive windows of ``theta``, relative
+    to the RMS of ``u``."""
+    steps = int(round(theta / dt))
+    ref = nengo.Lowpass(0.01).filt(shift(u, steps), dt=dt, y0=0)
+    out = nengo.Lowpass(0.01).filt(output, dt=dt, y0=0)
+    n = len(u) // steps
+    err = (out - ref)[: n * steps].reshape(n, steps, -1)
+    return np.sqrt(np.mean(err**2, axis=(1, 2))) / np.sqrt(np.mean(u**2))
+
+
+@pytest.mark.parametrize(
+    "level, input_process", [(1e3, True), (-1e3, True), (1e6, True), (1e3, False)]
+)
+def test_overload_recovers(level, input_process, plt, seed):
+    """An input of any size, held for 0.5 s, leaves the memory back at its
+    normal error three windows after the input returns to range (measured
+    on 6 seeds: the window starting two windows after it at 0.3-2x the
+    normal run's worst window, every later one at most 1x)."""
+    theta, dt = 0.1, 0.001
+    u = white(4, 10, seed=seed).run(4)
+    kwargs = dict(theta=theta, order=6, n_neurons=1000)
+    if input_process:
+        kwargs["input_process"] = white(10, 10)
+    _, normal = run_memory(kwargs, u, seed=seed)
+    overloaded = u.copy()
+    overloaded[1000:1500] = level  # 1.0 to 1.5 s
+    _, data = run_memory(kwargs, overloaded, seed=seed)
+    e_normal = window_errors(u, normal["output"], theta)
+    e = window_errors(u, data["output"], theta)
+    plt.semilogy(e_normal, "k", label="normal")
+    plt.semilogy(e, label=f"overload {level:g}")
+    plt.legend()
+    back = 15  # the input is back in range from window 15 on
+    worst = np.max(e_normal[5:])  # the normal run's worst window
+    assert np.all(np.isfinite(data["state"]))
+    assert e[back + 2] < 4 * worst, f"two windows on: {e[back + 2]:.3f} ({worst:.3f})"
+    assert np.all(e[back + 3 :] < 1.5 * worst), (
+        f"windows after the overload: {np.round(e[back + 3 :], 3)}, normal at most "
+        f"{worst:.3f}"
+    )
+
+
+def test_overload_without_input_population_lingers(seed):
+    """Without the input population the 0.3 s synapse holds the overload for
+    ``tau * ln(overload)`` (the case the input population exists for)."""
+    u = white(3, 10, seed=seed).run(3)
+    u[1000:1500] = 1e3
+    _, data = run_memory(
+        dict(theta=0.1, order=6, n_neurons=1000, input_neurons=0), u, seed=seed
+    )
+    e = window_errors(u, data["output"], 0.1)
+    assert np.min(e[17:21]) > 1, f"recovered early: {np.round(e[17:21], 2)}"
+
+
 def test_nan_input_refused():
     x = 0.3 * np.sin(np.arange(1000) * 0.01)[:, None]
     x[300] = np.nan
@@ -263,6 +319,10 @@ def test_other_dt(seed):
             "scale_sigmas",
         ),
         (dict(input_process=np.ones(10)), "input_process"),
+        (dict(input_neurons=-1), "input_neurons"),
+        (dict(input_neurons=1), "input_neurons"),
+        (dict(input_neurons=10.0), "input_neurons"),
+        (dict(input_neurons=590), "input_neurons"),
     ],
 )
 def test_bad_parameters(kwargs, attr):
@@ -275,6 +335,18 @@ def test_bad_parameters(kwargs, attr):
     bad = kwargs[attr]
     if isinstance(bad, (int, float, str)) and not (bad != bad):
         assert repr(bad) in str(info.value) or str(bad) in str(info.value)
+
+
+def test_input_population_sizes():
+    """``input_neurons`` come out of the total; small memories get none."""
+    mem = LegendreMemory(0.1, 6, 1000, memory_d=2, add_to_container=False)
+    assert mem.input_ensemble.n_neurons == 200
+    assert sum(e.n_neurons for e in mem.all_ensembles) == 1000
+    mem = LegendreMemory(0.1, 6, 30, input_neurons=6, add_to_container=False)
+    assert mem.input_ensemble.n_neurons == 6
+    assert mem.state_ensembles[0].n_neurons == 24
+    assert LegendreMemory(0.1, 6, 12, add_to_container=False).input_ensemble is None
+    assert LegendreMemory(0.1, 6, 600, input_neurons=0).input_ensemble is None
 
 
 def test_window_function_network_pickles():
