@@ -6,7 +6,7 @@ well conditioned for the large orders used by the Legendre memory.
 
 import numpy as np
 from nengo.exceptions import ValidationError
-from scipy.linalg import expm
+from scipy.signal import cont2discrete
 
 from nengo_lmu.checks import check_dt, check_state_space
 
@@ -25,10 +25,10 @@ def discretize(A, B, dt, method="zoh"):
     dt : float
         Time step in seconds (``> 0``).
     method : {"zoh", "euler"}
-        ``"zoh"`` (zero-order hold, exact for inputs held over each step) uses
-        the matrix exponential of the augmented matrix ``[[A, B], [0, 0]] dt``;
-        ``"euler"`` gives ``(I + dt A, dt B)``, accurate only when ``dt`` is
-        small against the system's time constants.
+        ``"zoh"`` (zero-order hold, exact for inputs held over each step: the
+        matrix exponential of ``[[A, B], [0, 0]] dt``) or ``"euler"``
+        (``(I + dt A, dt B)``, accurate only when ``dt`` is small against the
+        system's time constants), both by `scipy.signal.cont2discrete`.
 
     Returns
     -------
@@ -38,18 +38,14 @@ def discretize(A, B, dt, method="zoh"):
     """
     A, B = check_state_space(A, B)
     dt = check_dt(dt)
+    if method not in DISCRETIZERS:
+        raise ValidationError(
+            f"must be one of {DISCRETIZERS} (got {method!r})", attr="discretizer"
+        )
     n, p = B.shape
-    if method == "zoh":
-        M = np.zeros((n + p, n + p))
-        M[:n, :n] = A * dt
-        M[:n, n:] = B * dt
-        E = expm(M)
-        return E[:n, :n], E[:n, n:]
-    if method == "euler":
-        return np.eye(n) + dt * A, dt * B
-    raise ValidationError(
-        f"must be one of {DISCRETIZERS} (got {method!r})", attr="discretizer"
-    )
+    C, D = np.eye(n), np.zeros((n, p))
+    Ad, Bd, _, _, _ = cont2discrete((A, B, C, D), dt, method=method)
+    return Ad, Bd
 
 
 def simulate(Ad, Bd, u, x0=None):

@@ -2,6 +2,7 @@
 
 import nengo
 import numpy as np
+import nengo.utils.numpy as npext
 from nengo.exceptions import SimulationError, ValidationError
 from nengo.params import FrozenObject, IntParam, NdarrayParam, NumberParam
 from nengo.utils.network import with_self
@@ -587,7 +588,7 @@ class LegendreMemory(nengo.Network):
             if isinstance(synapse, nengo.Lowpass)
             else 0
         )
-        rms_u = np.sqrt(np.mean(u**2, axis=0))
+        rms_u = npext.rms(u, axis=0)
         self._input_radius = np.where(rms_u > 0, self._scale_sigmas * rms_u, 1.0)
         blocks, samples = [], []
         for c in range(memory_d):
@@ -599,7 +600,7 @@ class LegendreMemory(nengo.Network):
             else:
                 T = np.eye(order)
             # finally scale each realised state to `scale_sigmas` RMS values
-            rms = np.sqrt(np.mean(np.linalg.solve(T, x.T) ** 2, axis=1))
+            rms = npext.rms(np.linalg.solve(T, x.T), axis=1)
             peak = self._scale_sigmas * rms
             blocks.append(T * np.where(peak > 0, peak, 1.0)[None, :])
             samples.append(x)
