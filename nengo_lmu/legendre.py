@@ -79,7 +79,10 @@ def pade_delay(theta, order):
     Padé coefficients. It has the same transfer function as the Legendre
     system read out at ``theta`` (a change of basis), but its coefficients
     span many orders of magnitude: use it to check the Legendre form at low
-    order (``order <= 20``), never to build networks.
+    order (``order <= 20``), never to build networks. The coefficients are
+    the closed-form ones rather than `scipy.interpolate.pade`'s, which solves
+    an ill-conditioned linear system for them (rcond 2e-60 at order 20; its
+    transfer function differs from the closed form's by 3e-6 at order 12).
 
     Parameters
     ----------
