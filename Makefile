@@ -1,14 +1,17 @@
 # Two entry points (see README.md):
 #   make demo   set up .venv (pinned stack) and run the spiking delay demo
 #   make test   set up .venv and .venv-core and run the whole test suite
+# Benchmark peer: make nengolib-env sets up .venv-nengolib (nengolib 0.5.2)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 CORE_VENV := .venv-core
+NENGOLIB_VENV := .venv-nengolib
 PIP_FLAGS := --disable-pip-version-check --quiet
 DEMO_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-main test-core bench clean docs doctest gui chromium
+.PHONY: demo test test-main test-core bench clean docs doctest gui chromium \
+	nengolib-env bench-nengolib
 
 $(VENV)/.installed: setup.py constraints.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +38,21 @@ test: test-main test-core
 
 bench: $(VENV)/.installed
 	$(VENV)/bin/python bench/bench_delay.py
+
+# nengolib 0.5.2, the original spiking delay network, as a peer of the delay
+# benchmark (bench/peers/nengolib_delay.py): versions that install and run
+# together on Python 3.11 (nengolib needs nengo < 3)
+$(NENGOLIB_VENV)/.installed:
+	test -x $(NENGOLIB_VENV)/bin/python || $(PYTHON) -m venv $(NENGOLIB_VENV)
+	$(NENGOLIB_VENV)/bin/pip install $(PIP_FLAGS) \
+	  nengolib==0.5.2 nengo==2.8.0 numpy==1.23.5 scipy==1.10.1
+	touch $@
+
+nengolib-env: $(NENGOLIB_VENV)/.installed
+
+# the delay protocols only, nengo-lmu and nengolib side by side
+bench-nengolib: $(VENV)/.installed $(NENGOLIB_VENV)/.installed
+	$(VENV)/bin/python bench/bench_delay.py --nengolib-only
 
 clean:
 	rm -rf $(VENV) $(CORE_VENV) build *.egg-info

@@ -1,38 +1,64 @@
 """Benchmark the spiking Legendre memory against the ideal linear system.
 
-Prints, for the protocols of the core issue, this network's NRMSE next to the
+Prints, for the delay protocols D1 and D2, this network's NRMSE next to the
 ideal linear system's (the limit), the target and the ratio, with neuron
-count, build time, run time and simulated steps per second; then the NRMSE of
-design variants measured in the same run (what each lever buys), the
-high-order maths check H1, and saves curves of NRMSE against neurons and
-against theta * f.
+count, build time, run time and simulated steps per second; the peer
+nengolib 0.5.2 measured side by side on the same protocols, inputs and seeds
+(accuracy and speed, at the default number of BLAS threads and at one); then
+the NRMSE of design variants measured in the same run (what each lever
+buys), the high-order maths check H1, and saves curves of NRMSE against
+neurons and against theta * f.
 
-Usage: ``python bench/bench_delay.py [--seeds 3] [--out bench/results] [--quick]``
+The peer runs in its own environment, ``.venv-nengolib`` (``make
+nengolib-env``), through ``bench/peers/nengolib_delay.py``; without it, its
+section is skipped with a line saying so. Each side-by-side run is a
+subprocess of its environment's Python (nengo-lmu's through
+``bench/peers/nengo_lmu_delay.py``), with ``OPENBLAS_NUM_THREADS``,
+``OMP_NUM_THREADS`` and ``MKL_NUM_THREADS`` unset (the default) or all 1; the
+two packages run alternately, seed by seed. The peer plays nengo-lmu's input
+of the same seed step for step, and both outputs are scored by
+`nengo_lmu.delay_task.score_delay`.
+
+Usage: ``python bench/bench_delay.py [--seeds 3] [--out bench/results] [--quick]
+[--nengolib-only]`` (``make bench``; ``make bench-nengolib`` runs the
+side-by-side section alone, ``--nengolib-only``).
 """
 
 import argparse
 import datetime
+import json
 import os
 import platform
+import subprocess
+import sys
+import tempfile
 import time
 
 import nengo
 import numpy as np
+import scipy
 
+import nengo_lmu
 from nengo_lmu import LegendreDelay, discretize
-from nengo_lmu.delay_task import delay_task
+from nengo_lmu.delay_task import delay_task, score_delay
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PEERS = os.path.join(ROOT, "bench", "peers")
+NENGOLIB_PYTHON = os.path.join(ROOT, ".venv-nengolib", "bin", "python")
+#: variables that set the BLAS libraries' thread counts in the subprocesses
+THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 PROTOCOLS = {
     # name: (task kwargs, target, published/peer reference)
     "D1": (
         dict(theta=0.1, order=6, n_neurons=1000, freq=10, duration=10),
         0.05,
-        "nengolib RollingWindow 0.128",
+        "-",
     ),
     "D2": (
         dict(theta=1.0, order=6, n_neurons=1000, freq=1, duration=30),
         0.025,
-        "paper 0.048, nengolib 0.063",
+        "paper 0.048",
     ),
 }
 
@@ -98,18 +124,219 @@ def h1(order=1024, dt=0.001):
     )
 
 
+def _subprocess(cmd, threads):
+    """Run ``cmd`` with the BLAS thread variables unset (``None``) or set."""
+    env = {k: v for k, v in os.environ.items() if k not in THREAD_VARS}
+    if threads is not None:
+        env.update({k: str(threads) for k in THREAD_VARS})
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise RuntimeError(f"{' '.join(cmd)} failed (exit {done.returncode})")
+
+
+def _timings(data):
+    return dict(
+        build=float(data["construct"] + data["build"]),
+        run=float(data["run"]),
+        sps=float(data["steps"] / data["run"]),
+    )
+
+
+def run_side_by_side(task, seed, tmp):
+    """nengo-lmu and nengolib on one protocol and seed, at both thread settings.
+
+    The order alternates (nengo-lmu, nengolib at the default threads, then
+    nengolib, nengo-lmu at one thread); nengolib's ``legendre=True`` variant
+    runs once more at the default threads, for its accuracy only.
+
+    Returns
+    -------
+    dict
+        ``nrmse`` per network (``"nengo-lmu"``, ``"nengolib"``,
+        ``"nengolib legendre"``), the largest change of an NRMSE between the
+        two thread settings, ``neurons`` per package and ``timing[threads][package]``
+        (``build``: network made plus simulator built, s; ``run``, s; ``sps``).
+    """
+    ours, theirs = "nengo-lmu", "nengolib"
+    files = {}
+
+    def run_ours(threads):
+        path = os.path.join(tmp, f"ours_{seed}_{threads}.npz")
+        script = os.path.join(PEERS, "nengo_lmu_delay.py")
+        _subprocess(
+            [sys.executable, script, json.dumps(dict(task, seed=seed)), path], threads
+        )
+        with np.load(path) as data:
+            files[ours, threads] = dict(data)
+
+    def run_theirs(threads, legendre=False):
+        path = os.path.join(tmp, f"nengolib_{seed}_{threads}_{legendre}.npz")
+        script = os.path.join(PEERS, "nengolib_delay.py")
+        given = os.path.join(tmp, f"ours_{seed}_None.npz")
+        cmd = [NENGOLIB_PYTHON, script, given, path] + ["--legendre"] * legendre
+        _subprocess(cmd, threads)
+        with np.load(path) as data:
+            files[theirs + " legendre" * legendre, threads] = dict(data)
+
+    run_ours(None)
+    run_theirs(None)
+    run_theirs(1)
+    run_ours(1)
+    run_theirs(None, legendre=True)
+
+    def score(name, threads):
+        data = files[name, threads]
+        if name == ours:  # scored by score_delay inside delay_task
+            return float(data["nrmse_delay"])
+        return score_delay(data["t"], data["u"], data["output"], task["theta"]).nrmse
+
+    u = files[ours, None]["u"]
+    assert all(np.array_equal(f["u"], u) for f in files.values()), "inputs differ"
+    nrmse = {name: score(name, None) for name in (ours, theirs, theirs + " legendre")}
+    spread = max(abs(score(name, 1) - nrmse[name]) for name in (ours, theirs))
+    return dict(
+        nrmse=nrmse,
+        thread_spread=spread,
+        neurons={name: int(files[name, None]["n_neurons"]) for name in (ours, theirs)},
+        timing={
+            threads: {name: _timings(files[name, threads]) for name in (ours, theirs)}
+            for threads in (None, 1)
+        },
+        versions={
+            name: json.loads(str(files[name, None]["versions"]))
+            for name in (ours, theirs)
+        },
+    )
+
+
+def side_by_side(seeds):
+    """Measure nengolib beside nengo-lmu on every protocol; print the tables.
+
+    Returns
+    -------
+    dict or None
+        Per protocol, the mean NRMSE of each network and the mean steps per
+        second of each package at the default threads; ``None`` (after a line
+        saying how to make it) if ``.venv-nengolib`` is missing.
+    """
+    print("\n## nengolib 0.5.2, side by side (same run, same inputs and seeds)\n")
+    if not os.access(NENGOLIB_PYTHON, os.X_OK):
+        print(
+            f"Skipped: {os.path.relpath(NENGOLIB_PYTHON, ROOT)} not found; "
+            "`make nengolib-env` makes it (nengolib 0.5.2, nengo 2.8.0, "
+            "numpy 1.23.5, scipy 1.10.1, from PyPI)."
+        )
+        return None
+    loads = [os.getloadavg()[0]]
+    runs = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (task, _, _) in PROTOCOLS.items():
+            runs[name] = []
+            for seed in range(seeds):
+                print(f"{name}, seed {seed} ...", file=sys.stderr, flush=True)
+                runs[name].append(run_side_by_side(task, seed, tmp))
+                loads.append(os.getloadavg()[0])
+    first = runs["D1"][0]
+    ours, theirs = first["versions"]["nengo-lmu"], first["versions"]["nengolib"]
+    print(
+        f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
+        f"{platform.machine()}, {os.cpu_count()} cores; Python {ours['python']}. "
+        f"nengo-lmu {ours['nengo-lmu']} with nengo {ours['nengo']}, numpy "
+        f"{ours['numpy']}, scipy {ours['scipy']}; nengolib {theirs['nengolib']} "
+        f"with nengo {theirs['nengo']}, numpy {theirs['numpy']}, scipy "
+        f"{theirs['scipy']}. Mean of {seeds} seeds (0-{seeds - 1}), dt = 1 ms, "
+        "`nengo.Simulator` of each environment's nengo. Load average (1 min) "
+        f"during the run: {min(loads):.1f}-{max(loads):.1f}.\n"
+    )
+    print(
+        "nengo-lmu: `delay_task` (`LegendreMemory` with its defaults); nengolib: "
+        "`RollingWindow(theta, n_neurons, process=WhiteSignal(...), "
+        "dimensions=order, dt=dt)` in a `nengolib.Network`, its defaults (Padé "
+        "basis, balanced realisation, synapses 0.1 s, `LstsqL2(reg=1e-3)`, "
+        "nengo's LIF); the same input signal, step for step, and the same "
+        "scoring (`score_delay`: NRMSE against the input delayed by theta, both "
+        "through a 10 ms lowpass, first 0.5 s dropped).\n"
+    )
+    print(
+        "| protocol | neurons (nengo-lmu / nengolib) | NRMSE nengo-lmu "
+        "| NRMSE nengolib | nengolib / nengo-lmu | nengolib, `legendre=True` |"
+    )
+    print("|---|---|---|---|---|---|")
+    summary = {}
+    for name, rs in runs.items():
+        nrmse = {k: np.mean([r["nrmse"][k] for r in rs]) for k in rs[0]["nrmse"]}
+        neurons = rs[0]["neurons"]
+        print(
+            f"| {name} | {neurons['nengo-lmu']} / {neurons['nengolib']} "
+            f"| **{nrmse['nengo-lmu']:.4f}** | {nrmse['nengolib']:.4f} "
+            f"| {nrmse['nengolib'] / nrmse['nengo-lmu']:.1f} "
+            f"| {nrmse['nengolib legendre']:.4f} |"
+        )
+        sps = {
+            k: np.mean([r["timing"][None][k]["sps"] for r in rs])
+            for k in ("nengo-lmu", "nengolib")
+        }
+        summary[name] = dict(nrmse=nrmse, sps=sps)
+    spread = max(r["thread_spread"] for rs in runs.values() for r in rs)
+    print(
+        f"\nNRMSE at the default threads; at one thread they differ by at most "
+        f"{spread:.1e}.\n"
+    )
+    print(
+        "Speed: build = network made + simulator built, run = `sim.run`, "
+        "steps/s = simulated steps per second of `sim.run`; speed ratio = "
+        "nengo-lmu's steps/s / nengolib's (> 1: nengo-lmu faster). BLAS threads: "
+        f"default = {', '.join(THREAD_VARS)} unset; 1 = all three set to 1, for "
+        "both packages.\n"
+    )
+    print(
+        "| protocol | BLAS threads | build s nengo-lmu | build s nengolib "
+        "| run s nengo-lmu | run s nengolib | steps/s nengo-lmu "
+        "| steps/s nengolib | speed ratio |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, rs in runs.items():
+        for threads in (None, 1):
+            m = {
+                k: {
+                    q: np.mean([r["timing"][threads][k][q] for r in rs])
+                    for q in ("build", "run", "sps")
+                }
+                for k in ("nengo-lmu", "nengolib")
+            }
+            a, b = m["nengo-lmu"], m["nengolib"]
+            print(
+                f"| {name} | {'default' if threads is None else threads} "
+                f"| {a['build']:.2f} | {b['build']:.2f} | {a['run']:.2f} "
+                f"| {b['run']:.2f} | {a['sps']:,.0f} | {b['sps']:,.0f} "
+                f"| {a['sps'] / b['sps']:.2f} |"
+            )
+    return summary
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--out", default=os.path.join("bench", "results"))
     parser.add_argument("--quick", action="store_true", help="short curves")
+    parser.add_argument(
+        "--nengolib-only",
+        action="store_true",
+        help="only the side-by-side measurement of nengolib",
+    )
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     print(
         f"# nengo-lmu delay benchmark, {datetime.date.today()}, "
         f"{platform.node()} ({platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} cores), nengo {nengo.__version__}, numpy {np.__version__}"
+        f"{os.cpu_count()} cores), Python {platform.python_version()}, "
+        f"nengo-lmu {nengo_lmu.__version__}, nengo {nengo.__version__}, "
+        f"numpy {np.__version__}, scipy {scipy.__version__}"
     )
+    peer = side_by_side(args.seeds)
+    if args.nengolib_only:
+        return
 
     print(
         "\n## Protocols (mean of %d seeds, nengo.Simulator, dt = 1 ms)\n" % args.seeds
@@ -126,6 +353,9 @@ def main():
             rows[vname] = run_protocol(task, args.seeds, **kwargs)
         tables[name] = rows
         r = rows["default"]
+        if peer is not None:
+            nengolib = f"nengolib {peer[name]['nrmse']['nengolib']:.4f} (above)"
+            ref = nengolib if ref == "-" else f"{ref}, {nengolib}"
         print(
             f"| {name} | {r['neurons']} | {r['nrmse']:.4f} | {r['ideal']:.4f} "
             f"| {r['nrmse'] / r['ideal']:.1f} | {target} | {r['nrmse'] / target:.2f} "
@@ -134,7 +364,13 @@ def main():
     d1 = tables["D1"]["default"]
     print(
         f"\nS1: {d1['sps']:.0f} simulated steps/s at {d1['neurons']} neurons "
-        f"(target >= 4000, nengolib RollingWindow's; ratio {d1['sps'] / 4000:.2f})"
+        f"(target >= 4000; ratio {d1['sps'] / 4000:.2f})"
+        + (
+            ""
+            if peer is None
+            else f"; nengolib above: {peer['D1']['sps']['nengolib']:.0f}"
+            " steps/s (default threads, in its own process)"
+        )
     )
 
     print("\n## Levers (same run, same seeds): NRMSE vs the delayed input\n")
