@@ -18,7 +18,8 @@ OUT.npz [--legendre]``, where ``IN.npz`` is a file written by
 ``bench/peers/nengo_lmu_delay.py``: the input ``u`` is played step for step
 (``nengo.processes.PresentInput``), so both networks see the same signal, and
 the task's settings (``theta``, ``order``, ``n_neurons``, ``freq``, ``rms``,
-``duration``, ``dt``, ``seed``) come from it too.
+``duration``, ``dt``, ``seed``; any other nengo-lmu setting in it is not
+nengolib's and is ignored) come from it too.
 
 ``OUT.npz`` holds ``t``, ``u`` (the input as played, probed), ``output`` (the
 network's output, unfiltered: it is scored in nengo-lmu's environment by
@@ -141,7 +142,8 @@ def main(argv=None):
     with np.load(args.input) as data:
         u = data["u"]
         task = json.loads(str(data["task"]))
-    result = run(u, legendre=args.legendre, **task)
+    keys = ("theta", "order", "n_neurons", "freq", "rms", "duration", "dt", "seed")
+    result = run(u, legendre=args.legendre, **{k: task[k] for k in keys})
     if not np.array_equal(result["u"], u):
         raise RuntimeError("the input was not played step for step")
     np.savez(
