@@ -198,7 +198,7 @@ def test_overload_recovers(level, input_process, plt, seed):
     normal run's worst window, every later one at most 1x)."""
     theta, dt = 0.1, 0.001
     u = white(4, 10, seed=seed).run(4)
-    kwargs = dict(theta=theta, order=6, n_neurons=1000)
+    kwargs = dict(theta=theta, order=6, n_neurons=1000, input_neurons=200)
     if input_process:
         kwargs["input_process"] = white(10, 10)
     _, normal = run_memory(kwargs, u, seed=seed)
@@ -225,9 +225,7 @@ def test_overload_without_input_population_lingers(seed):
     ``tau * ln(overload)`` (the case the input population exists for)."""
     u = white(3, 10, seed=seed).run(3)
     u[1000:1500] = 1e3
-    _, data = run_memory(
-        dict(theta=0.1, order=6, n_neurons=1000, input_neurons=0), u, seed=seed
-    )
+    _, data = run_memory(dict(theta=0.1, order=6, n_neurons=1000), u, seed=seed)
     e = window_errors(u, data["output"], 0.1)
     assert np.min(e[17:21]) > 1, f"recovered early: {np.round(e[17:21], 2)}"
 
@@ -338,15 +336,17 @@ def test_bad_parameters(kwargs, attr):
 
 
 def test_input_population_sizes():
-    """``input_neurons`` come out of the total; small memories get none."""
-    mem = LegendreMemory(0.1, 6, 1000, memory_d=2, add_to_container=False)
+    """``input_neurons`` come out of the total; none by default."""
+    mem = LegendreMemory(
+        0.1, 6, 1000, memory_d=2, input_neurons=200, add_to_container=False
+    )
     assert mem.input_ensemble.n_neurons == 200
+    assert mem.input_ensemble.dimensions == 2
     assert sum(e.n_neurons for e in mem.all_ensembles) == 1000
     mem = LegendreMemory(0.1, 6, 30, input_neurons=6, add_to_container=False)
     assert mem.input_ensemble.n_neurons == 6
     assert mem.state_ensembles[0].n_neurons == 24
-    assert LegendreMemory(0.1, 6, 12, add_to_container=False).input_ensemble is None
-    assert LegendreMemory(0.1, 6, 600, input_neurons=0).input_ensemble is None
+    assert LegendreMemory(0.1, 6, 600, add_to_container=False).input_ensemble is None
 
 
 def test_window_function_network_pickles():

@@ -80,9 +80,7 @@ def loihi_memory_kwargs(
     Returns
     -------
     dict
-        ``input_neurons=0`` (the input goes from the host straight to the
-        state neurons, the mapping the emulator measurements were made
-        with); ``solver``: ``LstsqL2(reg, weights=True)``, so that the recurrent
+        ``solver``: ``LstsqL2(reg, weights=True)``, so that the recurrent
         connection is neuron-to-neuron (no decode neurons and ``decode_tau``
         filter in the loop); ``neuron_type``: LIF with zero initial voltages
         (as on the chip); ``max_rates``; ``intercepts``.
@@ -101,7 +99,6 @@ def loihi_memory_kwargs(
     if not max_rates[0] > 0:
         raise ValidationError(f"must be > 0 (got {max_rates!r})", attr="max_rates")
     return dict(
-        input_neurons=0,
         solver=nengo.solvers.LstsqL2(reg=reg, weights=True),
         neuron_type=nengo.LIF(
             tau_ref=tau_ref, initial_state={"voltage": nengo.dists.Choice([0])}
@@ -250,9 +247,10 @@ class LegendreMemory(nengo.Network):
         Head room of the process scaling, in RMS values (5 measured best
         against saturation on slow inputs; 3.5 is slightly more accurate on
         fast ones, see ``bench/``).
-    input_neurons : int, optional
-        Neurons of the input population, taken from ``n_neurons`` (at least 2
-        per channel, or 0 for none). The input drives this population
+    input_neurons : int
+        Neurons of an input population, taken from ``n_neurons`` (at least 2
+        per channel; default 0, none). Use one (e.g. a fifth of
+        ``n_neurons``) where the input may leave its range. The input drives this population
         directly (no synapse) and its decoded spikes enter the memory's
         synapse, so an input far beyond the range the memory was scaled for
         (its radius: ``scale_sigmas`` RMS values of ``input_process``, else
@@ -265,12 +263,12 @@ class LegendreMemory(nengo.Network):
         the 0.3 s synapse). Its LIF neurons fire at 90-95% of their ceiling
         ``1 / tau_ref`` at the radius, so that they saturate just beyond it
         (the bound holds for saturating neuron types, LIF and LIFRate;
-        ``nengo.Direct`` passes any input on exactly). Default: a fifth of
-        ``n_neurons``, or 0 when the memory is too small to spare 2 per
-        channel (D1, 3 seeds: NRMSE 0.040 with 200 of 1000 neurons in the
-        input population, 0.041 without; D2: 0.028 and 0.027; about a
-        fifth fewer steps per second in nengo). 0 sends the input straight
-        into the synapse: linear for any input, unbounded.
+        ``nengo.Direct`` passes any input on exactly). It costs little
+        accuracy (D1, 3 seeds: NRMSE 0.040 with 200 of 1000 neurons in the
+        input population, 0.041 without; D2: 0.028 and 0.027) but 20-35%
+        of the steps per second in nengo (its extra operators), so it is
+        not the default. Without it (0) the input goes straight into the
+        synapse: linear for any input, unbounded.
     solver : nengo.solvers.Solver, optional
         Decoder solver of the memory's connections (default
         ``LstsqL2(reg=0.003)``, measured best in ``bench/``). With
@@ -345,7 +343,7 @@ class LegendreMemory(nengo.Network):
         discretizer="zoh",
         realization="diagonal",
         scale_sigmas=5.0,
-        input_neurons=None,
+        input_neurons=0,
         solver=None,
         label=None,
         seed=None,
@@ -378,10 +376,6 @@ class LegendreMemory(nengo.Network):
                 attr="n_neurons",
                 obj=self,
             )
-        if input_neurons is None:
-            input_neurons = n_neurons // 5
-            if input_neurons < 2 * memory_d or n_neurons - input_neurons < 2 * D:
-                input_neurons = 0
         input_neurons = check_int(input_neurons, "input_neurons", self, low=0)
         if 0 < input_neurons < 2 * memory_d:
             raise ValidationError(

@@ -250,10 +250,6 @@ class LMUCell(nengo.Network):
                 obj=self,
             )
         memory_kwargs = {} if memory_kwargs is None else dict(memory_kwargs)
-        # the cell's memory is driven by trained encoders of its input and
-        # hidden state, and trained as the exact linear memory: no input
-        # population unless asked for
-        memory_kwargs.setdefault("input_neurons", 0)
         hidden_kwargs = {} if hidden_kwargs is None else dict(hidden_kwargs)
         if memory_neuron_type is not None:
             memory_kwargs["neuron_type"] = memory_neuron_type
