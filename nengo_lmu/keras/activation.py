@@ -100,6 +100,7 @@ class LIFActivation(tf.keras.layers.Layer):
         )
 
     def call(self, inputs):
+        """The rate (times ``amplitude``) at currents ``inputs``, elementwise."""
         j = tf.convert_to_tensor(inputs) - 1
         dtype = j.dtype
         tau_rc = tf.constant(self.tau_rc, dtype)
@@ -119,9 +120,11 @@ class LIFActivation(tf.keras.layers.Layer):
         return amplitude / (tau_ref + tau_rc * q)
 
     def compute_output_shape(self, input_shape):
+        """The output shape for ``input_shape``."""
         return input_shape
 
     def get_config(self):
+        """The config that rebuilds this activation (``from_config``)."""
         return dict(
             super().get_config(),
             tau_rc=self.tau_rc,

@@ -16,7 +16,6 @@ from nengo_lmu.checks import check_choice, check_int, check_number
 from nengo_lmu.keras.activation import LIFActivation
 from nengo_lmu.keras.convert import (
     cell_kwargs_from_keras,
-    hidden_activation,
     memory_state_scale_from_keras,
 )
 
@@ -54,6 +53,7 @@ class ReadoutWindow(tf.keras.layers.Layer):
         self.readout_items = check_number(readout_items, "readout_items", self, low=1)
 
     def call(self, inputs):
+        """The window's mean of ``inputs`` (batch, items, units): (batch, units)."""
         weights = _window(self.readout_items)
         n = len(weights)
         last = inputs[:, -n:][:, ::-1]  # latest first
@@ -61,9 +61,11 @@ class ReadoutWindow(tf.keras.layers.Layer):
         return tf.reduce_sum(last * w, axis=1)
 
     def compute_output_shape(self, input_shape):
+        """The output shape for ``input_shape``."""
         return (input_shape[0], input_shape[2])
 
     def get_config(self):
+        """The config that rebuilds this layer (``from_config``)."""
         return dict(super().get_config(), readout_items=self.readout_items)
 
 
