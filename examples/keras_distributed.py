@@ -28,7 +28,6 @@ Requires: tensorflow keras_lmu nengo_dl
 """
 
 import nengo
-import numpy as np
 import tensorflow as tf
 
 from nengo_lmu.data import recall_task
