@@ -28,6 +28,7 @@ import traceback
 import warnings
 
 import nengo
+import numpy as np
 import nengo_loihi
 from nengo.exceptions import BuildError, ValidationError
 
@@ -212,11 +213,18 @@ def check_loihi(network, dt=0.001):
 
 def _check_rates(ens, dt):
     neuron = ens.neuron_type
-    high = getattr(ens.max_rates, "high", None)
-    if not isinstance(neuron, nengo.LIF) or high is None:
+    if not isinstance(neuron, nengo.LIF):
         return
-    if ens.gain is not None and ens.bias is not None:
+    if isinstance(ens.gain, np.ndarray) and isinstance(ens.bias, np.ndarray):
+        # fixed gains and biases (a memory with temporal decoders) set the rates
+        rates, _ = neuron.max_rates_intercepts(ens.gain, ens.bias)
+        high = float(np.max(rates))
+    elif ens.gain is not None and ens.bias is not None:
         return  # max_rates are not used (e.g. an LMUCell's hidden layer)
+    else:
+        high = getattr(ens.max_rates, "high", None)
+        if high is None:
+            return
     # a spike needs at least one step to charge, then tau_ref / dt refractory
     limit = 1.0 / (dt * (round(neuron.tau_ref / dt) + 1))
     if high > limit:

@@ -278,6 +278,34 @@ def test_determinism_copy_pickle(seed):
     assert same(a, run(copied))
 
 
+def test_temporal_decoders_lower_the_spiking_error(seed):
+    """Decoders fit to spikes along the trajectories (the default with an
+    input process) beat rate decoders on the shortened D1 protocol."""
+    kwargs = dict(theta=0.1, order=6, n_neurons=1000, freq=10, duration=4, seed=seed)
+    temporal = delay_task(**kwargs)
+    rates = delay_task(**kwargs, solver=nengo.solvers.LstsqL2(reg=0.003))
+    assert temporal.nrmse_delay < 0.033, f"NRMSE {temporal.nrmse_delay:.4f}"
+    assert (
+        temporal.nrmse_delay < 0.8 * rates.nrmse_delay
+    ), f"temporal {temporal.nrmse_delay:.4f}, rate decoders {rates.nrmse_delay:.4f}"
+
+
+def test_temporal_solver_needs_trajectories():
+    from nengo_lmu.solvers import TemporalSolver
+
+    with pytest.raises(ValidationError, match="input_process"):
+        LegendreMemory(0.1, 3, 300, solver=TemporalSolver(), add_to_container=False)
+    with nengo.Network() as model:
+        a = nengo.Ensemble(10, 1)
+        nengo.Connection(a, nengo.Node(size_in=1), solver=TemporalSolver())
+    with pytest.raises(ValidationError, match="trajectories"):
+        nengo.Simulator(model, progress_bar=False)
+    with pytest.raises(ValidationError, match="reg"):
+        TemporalSolver(reg=-1)
+    with pytest.raises(ValidationError, match="filter_tau"):
+        TemporalSolver(filter_tau=0)
+
+
 def test_other_dt(seed):
     """dt = 0.5 ms is mapped exactly too."""
     dt = 0.0005
