@@ -454,15 +454,17 @@ class LegendreMemory(nengo.Network):
                 obj=self,
             )
         self.solver = solver
-        if isinstance(solver, TemporalSolver):
-            # the ports' populations (add_output) are solved on rates
-            self.config[nengo.Connection].solver = nengo.solvers.LstsqL2(
-                reg=solver.rate_reg
-            )
-        elif not solver.weights:
+        # decoders on the rate curves, for the populations that the temporal
+        # solver does not fit (the input population, add_output's)
+        self._rate_solver = (
+            nengo.solvers.LstsqL2(reg=solver.rate_reg)
+            if isinstance(solver, TemporalSolver)
+            else solver
+        )
+        if not self._rate_solver.weights:
             # a weight solver in the config would reach the port connections,
             # where nengo warns that it has no effect
-            self.config[nengo.Connection].solver = solver
+            self.config[nengo.Connection].solver = self._rate_solver
         with self:
             self.input = nengo.Node(size_in=memory_d, label="input")
             self.state = nengo.Node(size_in=D, label="state")
@@ -559,12 +561,7 @@ class LegendreMemory(nengo.Network):
                 synapse=None,
             )
             source = self.input_ensemble
-            rate_solver = (
-                nengo.solvers.LstsqL2(reg=solver.rate_reg)
-                if isinstance(solver, TemporalSolver)
-                else solver
-            )
-            in_solver = dict(solver=AxisSolver(self._input_sizes, rate_solver))
+            in_solver = dict(solver=AxisSolver(self._input_sizes, self._rate_solver))
         direct = isinstance(ens.neuron_type, nengo.Direct)
         self.input_connection = nengo.Connection(
             source,
