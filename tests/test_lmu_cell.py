@@ -1,12 +1,15 @@
 """Tests of the `LMUCell` network against a plain numpy LMU."""
 
+import pickle
+
 import nengo
 import numpy as np
 import pytest
-from nengo.exceptions import ValidationError
+from nengo.exceptions import ReadonlyError, ValidationError
 
 from nengo_lmu import LegendreDelay, discretize
 from nengo_lmu.networks import LMUCell
+from nengo_lmu.networks.lmu_cell import CellSpec
 
 
 def numpy_lmu(x, kernels, order, theta_steps, hidden_cell, activation=np.tanh, h0=None):
@@ -321,3 +324,66 @@ def test_bad_input_memory_states_input(kwargs, x_shape, match):
     cell = LMUCell(2, 1, 4, 0.1, 4, add_to_container=False, **kwargs)
     with pytest.raises(ValidationError, match=match):
         cell.input_memory_states(np.zeros(x_shape))
+
+
+SPEC = dict(input_d=1, memory_d=1, order=4, theta=0.1, hidden_units=4)
+
+
+@pytest.mark.parametrize(
+    "attr, value",
+    [
+        ("input_d", 0),
+        ("input_d", 2.0),
+        ("memory_d", True),
+        ("order", 3.0),
+        ("order", "4"),
+        ("theta", 0),
+        ("theta", np.nan),
+        ("theta", True),
+        ("hidden_units", -1),
+        ("hidden_cell", "lstm"),
+        ("hidden_cell", "RNN"),
+        ("hidden_to_memory", 1),
+        ("memory_to_memory", "no"),
+        ("input_to_hidden", None),
+        ("external_memory", 0),
+        ("hidden_neuron_type", nengo.LIF),
+        ("hidden_synapse", -0.01),
+        ("hidden_synapse", nengo.Alpha(0.01)),
+        ("hidden_synapse", None),
+        ("hidden_input_synapse", nengo.Lowpass(np.inf)),
+        ("dt", -0.001),
+        ("discretizer", "tustin"),
+    ],
+)
+def test_cell_spec_refuses_bad_values(attr, value):
+    with pytest.raises(ValidationError, match=attr) as info:
+        CellSpec(**dict(SPEC, **{attr: value}))
+    assert f"got {value!r}" in str(info.value) or repr(value) in str(info.value)
+
+
+def test_cell_spec_is_a_frozen_value():
+    a, b = CellSpec(**SPEC), CellSpec(**SPEC)
+    assert a == b and hash(a) == hash(b)
+    for attr, value in [
+        ("order", 99),
+        ("theta", 0.2),
+        ("hidden_cell", "rnn"),
+        ("hidden_synapse", nengo.Lowpass(0.01)),
+        ("hidden_neuron_type", nengo.LIF()),
+    ]:
+        assert CellSpec(**dict(SPEC, **{attr: value})) != a, attr
+    assert CellSpec(**dict(SPEC, order=1)) != CellSpec(**dict(SPEC, order=99))
+    with pytest.raises(ReadonlyError):
+        a.order = 5
+    assert a.order == 4
+    assert pickle.loads(pickle.dumps(a)) == a
+    cell = LMUCell(**SPEC, hidden_cell="rnn", add_to_container=False)
+    assert cell.spec == CellSpec(**SPEC, hidden_cell="rnn")
+    assert cell.copy().spec == cell.spec
+    assert cell.spec.kernel_shapes() == cell.kernel_shapes()
+
+
+def test_bad_cell_parameters_name_the_cell_spec():
+    with pytest.raises(ValidationError, match=r"CellSpec\.order.*got 4\.0"):
+        LMUCell(1, 1, 4.0, 0.1, 4, add_to_container=False)
