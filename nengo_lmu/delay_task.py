@@ -1,9 +1,10 @@
 """The delay task: a memory delaying white noise, scored against ideals.
 
 Shared by the command line (``nengo-lmu delay``), the benchmarks and the
-examples, so that every reported number comes from one protocol.
-`score_delay` is that protocol's scoring on its own, for the output of any
-delay network (the benchmarks score other packages' networks with it).
+examples, so that every reported number comes from one protocol. Its
+references and scoring are `nengo_lmu.reference`'s (`.score_delay`, also
+importable from here, scores the output of any delay network; the
+benchmarks score other packages' networks with it).
 """
 
 import time
@@ -15,8 +16,14 @@ from nengo.exceptions import ValidationError
 from nengo.utils.numpy import nrmse
 
 from nengo_lmu.checks import check_number
-from nengo_lmu.lti import discretize, simulate
 from nengo_lmu.networks import LegendreMemory
+from nengo_lmu.reference import (  # noqa: F401  (DelayScore: part of this API)
+    TRANSIENT,
+    DelayScore,
+    ideal_delay,
+    ideal_state,
+    score_delay,
+)
 
 
 @dataclass
@@ -43,77 +50,6 @@ class DelayResult:
     def steps_per_second(self):
         """Simulated steps per wall-clock second of ``sim.run``."""
         return self.steps / self.run_time
-
-
-#: seconds dropped before scoring (``delay_task``'s default ``transient``)
-TRANSIENT = 0.5
-
-
-@dataclass
-class DelayScore:
-    """What `.score_delay` returns (arrays are ``(steps, d)``)."""
-
-    output: np.ndarray  #: network output, readout-filtered
-    delayed: np.ndarray  #: input truly delayed by theta, readout-filtered
-    keep: np.ndarray  #: boolean ``(steps,)``: the steps scored (after the transient)
-    nrmse: float  #: NRMSE of ``output`` against ``delayed`` over ``keep``
-
-
-def score_delay(
-    t, u, output, theta, dt=0.001, readout_synapse=0.01, transient=TRANSIENT
-):
-    """Score a delay network's output against its input truly delayed.
-
-    The scoring of `.delay_task`, for the output of any network simulated
-    with time step ``dt``: the input shifted by ``round(theta / dt)`` steps
-    (zeros before it) and the output both pass through a
-    ``readout_synapse`` lowpass (from zero), and the NRMSE
-    (`nengo.utils.numpy.nrmse`) is taken over the steps with ``t >
-    transient``.
-
-    Parameters
-    ----------
-    t : array_like
-        ``(steps,)`` simulation times (s), as from ``sim.trange()``.
-    u : array_like
-        ``(steps, d)`` input, unfiltered, one row per step of ``t``.
-    output : array_like
-        ``(steps, d)`` network output, unfiltered.
-    theta : float
-        Delay (s) the output is scored against.
-    dt : float
-        Simulation time step (s).
-    readout_synapse : float
-        Lowpass time constant (s) applied to ``output`` and to the delayed
-        input.
-    transient : float
-        Seconds dropped from the start before scoring.
-
-    Returns
-    -------
-    DelayScore
-    """
-    t = np.asarray(t)
-    u = np.asarray(u)
-    output = np.asarray(output)
-    if u.ndim != 2 or output.shape != u.shape or t.shape != u.shape[:1]:
-        raise ValidationError(
-            f"t, u and output must have shapes (steps,), (steps, d) and (steps, d) "
-            f"(got {t.shape}, {u.shape} and {output.shape})",
-            attr="output",
-        )
-    lowpass = nengo.Lowpass(readout_synapse)
-    output = lowpass.filt(output, dt=dt, y0=0)
-    shift = int(round(theta / dt))
-    delayed = np.vstack([np.zeros((shift, u.shape[1])), u[: len(u) - shift]])
-    delayed = lowpass.filt(delayed, dt=dt, y0=0)
-    keep = t > transient
-    return DelayScore(
-        output=output,
-        delayed=delayed,
-        keep=keep,
-        nrmse=float(nrmse(output[keep], delayed[keep])),
-    )
 
 
 def delay_task(
@@ -209,10 +145,11 @@ def delay_task(
     output, delayed, keep = score.output, score.delayed, score.keep
     lowpass = nengo.Lowpass(readout_synapse)
     state = lowpass.filt(state, dt=dt, y0=0)
-    Ad, Bd = discretize(memory.delay.A, memory.delay.B, dt, memory.spec.discretizer)
-    u_lag = np.vstack([np.zeros((1, 1)), u[:-1]])  # the network's one-step lag
-    ideal_state = lowpass.filt(simulate(Ad, Bd, u_lag), dt=dt, y0=0)
-    ideal = ideal_state @ memory.readout(theta).T
+    discretizer = memory.spec.discretizer
+    ideal_x = lowpass.filt(ideal_state(u, theta, order, dt, discretizer), dt=dt, y0=0)
+    ideal = lowpass.filt(
+        ideal_delay(u, theta, order, dt, None, discretizer), dt=dt, y0=0
+    )
 
     return DelayResult(
         t=t,
@@ -221,7 +158,7 @@ def delay_task(
         output=output,
         ideal=ideal,
         state=state,
-        ideal_state=ideal_state,
+        ideal_state=ideal_x,
         nrmse_delay=score.nrmse,
         nrmse_ideal=float(nrmse(output[keep], ideal[keep])),
         nrmse_ideal_delay=float(nrmse(ideal[keep], delayed[keep])),

@@ -7,9 +7,11 @@ Padé form, and only to compare against it at low order.
 
 import numpy as np
 from nengo.exceptions import ValidationError
-from nengo.params import FrozenObject, IntParam, NumberParam
+from nengo.params import FrozenObject
 from scipy.special import eval_legendre
+
 from nengo_lmu.checks import check_int, check_number
+from nengo_lmu.params import CountParam, FiniteParam
 
 
 def legendre_matrices(order):
@@ -154,13 +156,13 @@ class LegendreDelay(FrozenObject):
         Continuous-time input matrix, in 1/s.
     """
 
-    theta = NumberParam("theta", low=0, low_open=True)
-    order = IntParam("order", low=1)
+    theta = FiniteParam("theta", low=0, low_open=True)
+    order = CountParam("order", low=1)
 
     def __init__(self, theta, order):
         super().__init__()
-        self.theta = _check_theta(theta)
-        self.order = _check_order(order)
+        self.theta = theta
+        self.order = order
 
     def __repr__(self):
         return f"{type(self).__name__}(theta={self.theta!r}, order={self.order!r})"

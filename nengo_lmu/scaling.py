@@ -8,7 +8,9 @@ of the ensemble that represents it.
 
 import numpy as np
 from nengo.exceptions import ValidationError
+from nengo.utils.numpy import rms
 from numpy.polynomial.legendre import leggauss
+from scipy.linalg import block_diag
 from scipy.special import eval_legendre
 
 from nengo_lmu.checks import check_state_space
@@ -66,6 +68,52 @@ def process_scale(Ad, Bd, u, margin=1.0):
     # a state that never moves (e.g. zero input) keeps unit scale
     scale[~(scale > 0)] = 1.0
     return scale, x
+
+
+def process_realization(Ad, Bd, u, C, a=0.0, realization="diagonal", sigmas=5.0):
+    """Realisation of one system per input channel, scaled under a sample input.
+
+    Channel ``c`` runs ``(Ad, Bd)`` on ``u[:, c]``; its states are realised
+    as they are (``"diagonal"``) or by the minimum-noise realisation for the
+    readout ``C`` through a lowpass of pole ``a`` (`min_noise_realization`
+    of their covariance and `readout_noise_gain`), then each realised state
+    is scaled to ``sigmas`` times its RMS value (a state that never moves
+    keeps unit scale).
+
+    Parameters
+    ----------
+    Ad : (n, n) array_like
+    Bd : (n, 1) array_like
+        Discrete system of one channel.
+    u : (steps, d) array_like
+        Sample input, one column per channel.
+    C : (k, n) array_like
+        Readout the minimum-noise realisation is optimised for.
+    a : float
+        Pole of the discrete lowpass synapse the system runs on (0: none).
+    realization : {"diagonal", "min-noise"}
+    sigmas : float
+        Head room, in RMS values.
+
+    Returns
+    -------
+    T : (d * n, d * n) ndarray
+        Block-diagonal realisation, ``m = T x``.
+    x : (steps, d * n) ndarray
+        The (unscaled) state trajectories, channel-major.
+    """
+    u = np.asarray(u, dtype=float)
+    blocks, samples = [], []
+    for c in range(u.shape[1]):
+        x = simulate(Ad, Bd, u[:, c])
+        if realization == "min-noise":
+            T = min_noise_realization(x.T @ x / len(x), readout_noise_gain(Ad, C, a))
+        else:
+            T = np.eye(len(Ad))
+        peak = sigmas * rms(np.linalg.solve(T, x.T), axis=1)
+        blocks.append(T * np.where(peak > 0, peak, 1.0)[None, :])
+        samples.append(x)
+    return block_diag(*blocks), np.hstack(samples)
 
 
 def similarity(A, B, scale):

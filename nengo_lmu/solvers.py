@@ -1,10 +1,89 @@
-"""Decoders fit to the spikes a population fires along real trajectories."""
+"""Decoder solvers of the memory's populations, whose neurons are each tuned to one axis.
+
+`AxisSolver` decodes each axis from its own neurons (on rate curves, with any
+compositional nengo solver); `TemporalSolver` fits such decoders to the
+spikes the neurons fire along real trajectories.
+"""
 
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
-from nengo.params import NumberParam
+from nengo.params import NdarrayParam, NumberParam
 from scipy.signal import lfilter
+
+
+def axis_encoders(sizes):
+    """Encoders of a population whose block ``i`` of ``sizes[i]`` neurons is
+    tuned to axis ``i``, alternately on and off.
+
+    Returns
+    -------
+    encoders : (sum(sizes), len(sizes)) ndarray
+    """
+    encoders = np.zeros((int(np.sum(sizes)), len(sizes)))
+    start = 0
+    for i, n in enumerate(sizes):
+        encoders[start : start + n, i] = np.where(np.arange(n) % 2, -1.0, 1.0)
+        start += n
+    return encoders
+
+
+class AxisSolver(nengo.solvers.Solver):
+    """Decoders for a population whose neurons are each tuned to one axis.
+
+    Neurons come in consecutive blocks of ``sizes`` (see `axis_encoders`);
+    block ``i`` encodes axis ``i`` only. Each axis is decoded from its own
+    block with ``solver`` (the other neurons carry no information about it,
+    and using them would only add their noise), giving block-diagonal
+    decoders.
+
+    Parameters
+    ----------
+    sizes : (D,) array_like of int
+        Neurons per axis, in order.
+    solver : nengo.solvers.Solver
+        Solver of each block. It is called for decoders only (its own
+        ``weights`` flag is ignored here), so it must be compositional.
+    weights : bool
+        If True, the connection gets full neuron-to-neuron weights: the
+        builder composes these decoders with the connection's transform and
+        the post population's encoders (possible because the solver is
+        compositional). Only for connections into an ensemble.
+    """
+
+    compositional = True
+    sizes = NdarrayParam("sizes", shape=("*",))
+    solver = nengo.solvers.SolverParam("solver")
+
+    def __init__(self, sizes, solver=nengo.solvers.LstsqL2(reg=0.003), weights=False):
+        super().__init__(weights=weights)
+        if not getattr(solver, "compositional", True):
+            raise ValidationError(
+                f"must be compositional (got {solver!r}): the axis solver asks it "
+                "for decoders of one axis at a time",
+                attr="solver",
+                obj=self,
+            )
+        self.sizes = np.asarray(sizes, dtype=int)
+        self.solver = solver
+
+    def __call__(self, A, Y, rng=np.random):
+        if A.shape[1] != self.sizes.sum() or Y.shape[1] != len(self.sizes):
+            raise ValidationError(
+                f"expects {self.sizes.sum()} neurons and {len(self.sizes)} targets "
+                f"(got activities {A.shape}, targets {Y.shape})",
+                attr="sizes",
+                obj=self,
+            )
+        X = np.zeros((A.shape[1], Y.shape[1]))
+        infos = []
+        start = 0
+        for i, n in enumerate(self.sizes):
+            Xi, info = self.solver(A[:, start : start + n], Y[:, i : i + 1], rng=rng)
+            X[start : start + n, i] = np.ravel(Xi)
+            infos.append(info)
+            start += n
+        return X, {"blocks": infos}
 
 
 class TemporalSolver(nengo.solvers.Solver):
@@ -116,6 +195,7 @@ class TemporalSolver(nengo.solvers.Solver):
             X = states[k0 : k0 + chunk]
             J = gain * (X @ encoders.T) + bias
             S = np.empty_like(J)
+            # the neuron type's own step, so the spikes are the simulator's
             for k in range(len(J)):
                 neuron_type.step(dt, J[k], out, **state)
                 S[k] = out

@@ -8,8 +8,11 @@ import pytest
 from nengo.exceptions import SimulationError, ValidationError
 from nengo.utils.numpy import nrmse
 
-from nengo_lmu import LegendreMemory, discretize, simulate
+from nengo_lmu import LegendreMemory
 from nengo_lmu.delay_task import delay_task
+from nengo_lmu.reference import delayed_input as shift_by
+from nengo_lmu.reference import ideal_state
+from nengo_lmu.solvers import TemporalSolver
 
 
 def white(duration, high, rms=0.3, seed=None):
@@ -33,15 +36,8 @@ def run_memory(memory_kwargs, u, dt=0.001, seed=0, delays=None):
     return mem, {k: sim.data[p] for k, p in probes.items()}
 
 
-def ideal_state(mem, u, dt=0.001):
-    """The ideal discrete system, with the network's one-step lag."""
-    Ad, Bd = discretize(mem.delay.A, mem.delay.B, dt)
-    lagged = np.vstack([np.zeros((1, u.shape[1])), u[:-1]])
-    return np.hstack([simulate(Ad, Bd, lagged[:, c]) for c in range(u.shape[1])])
-
-
-def shift(u, steps):
-    return np.vstack([np.zeros((steps, u.shape[1])), u[: len(u) - steps]])
+def shift(u, steps, dt=0.001):
+    return shift_by(u, steps * dt, dt)
 
 
 @pytest.mark.parametrize(
@@ -71,11 +67,7 @@ def test_exact_state(kwargs, seed):
         u,
         seed=seed,
     )
-    if kwargs.get("discretizer") == "euler":
-        Ad, Bd = discretize(mem.delay.A, mem.delay.B, 0.001, method="euler")
-        ideal = simulate(Ad, Bd, shift(u, 1))
-    else:
-        ideal = ideal_state(mem, u)
+    ideal = ideal_state(u, 0.1, 6, discretizer=kwargs.get("discretizer", "zoh"))
     err = np.max(np.abs(data["state"] - ideal))
     assert err < 1e-8, f"state differs from the ideal system by {err}"
     assert np.allclose(data["output"], data["state"] @ mem.readout(0.1).T)
@@ -291,8 +283,6 @@ def test_temporal_decoders_lower_the_spiking_error(seed):
 
 
 def test_temporal_solver_needs_trajectories():
-    from nengo_lmu.solvers import TemporalSolver
-
     with pytest.raises(ValidationError, match="input_process"):
         LegendreMemory(0.1, 3, 300, solver=TemporalSolver(), add_to_container=False)
     with nengo.Network() as model:
@@ -313,7 +303,11 @@ def test_other_dt(seed):
     mem, data = run_memory(
         dict(theta=0.1, order=6, n_neurons=600, neuron_type=nengo.Direct()), u, dt=dt
     )
-    assert np.max(np.abs(data["state"] - ideal_state(mem, u, dt=dt))) < 1e-8
+    ideal = ideal_state(u, 0.1, 6, dt=dt)
+    assert np.max(np.abs(data["state"] - ideal)) < 1e-8
+
+
+WHITE = nengo.processes.WhiteSignal(1, 5)
 
 
 @pytest.mark.parametrize(
@@ -322,45 +316,126 @@ def test_other_dt(seed):
         (dict(theta=0), "theta"),
         (dict(theta=-1.0), "theta"),
         (dict(theta=float("nan")), "theta"),
+        (dict(theta=np.inf), "theta"),
         (dict(theta=True), "theta"),
+        (dict(theta="0.1"), "theta"),
         (dict(order=4.0), "order"),
         (dict(order=0), "order"),
         (dict(order=2.5), "order"),
+        (dict(order=True), "order"),
+        (dict(order="6"), "order"),
         (dict(n_neurons=5), "n_neurons"),
+        (dict(n_neurons=0), "n_neurons"),
         (dict(n_neurons=100.0), "n_neurons"),
+        (dict(n_neurons="600"), "n_neurons"),
         (dict(synapse=-0.1), "synapse"),
+        (dict(synapse=0), "synapse"),
+        (dict(synapse=float("nan")), "synapse"),
+        (dict(synapse=np.inf), "synapse"),
+        (dict(synapse=True), "synapse"),
+        (dict(synapse=None), "synapse"),
         (dict(synapse=nengo.LinearFilter([1, 1], [1, 2, 1])), "synapse"),
         (dict(synapse=nengo.Alpha(0.005)), "synapse"),
         (dict(synapse="fast"), "synapse"),
         (dict(synapse=nengo.Lowpass(0)), "synapse"),
         (dict(dt=0), "dt"),
+        (dict(dt=-0.001), "dt"),
+        (dict(dt=float("nan")), "dt"),
         (dict(dt=True), "dt"),
+        (dict(dt="1 ms"), "dt"),
         (dict(memory_d=0), "memory_d"),
-        (dict(discretizer="tustin"), "discretizer"),
-        (dict(realization="balanced"), "realization"),
-        (dict(state_scale=[1, 2]), "state_scale"),
-        (dict(scale_sigmas=0), "scale_sigmas"),
-        (
-            dict(scale_sigmas=np.inf, input_process=nengo.processes.WhiteSignal(1, 5)),
-            "scale_sigmas",
-        ),
+        (dict(memory_d=1.0), "memory_d"),
+        (dict(memory_d=True), "memory_d"),
         (dict(input_process=np.ones(10)), "input_process"),
+        (dict(input_process="white"), "input_process"),
+        (dict(state_scale=[1, 2]), "state_scale"),
+        (dict(state_scale=np.zeros(6)), "state_scale"),
+        (dict(state_scale=-np.ones(6)), "state_scale"),
+        (dict(state_scale=np.full(6, np.nan)), "state_scale"),
+        (dict(state_scale=np.ones((6, 1))), "state_scale"),
+        (dict(state_scale="big"), "state_scale"),
+        (dict(discretizer="tustin"), "discretizer"),
+        (dict(discretizer="ZOH"), "discretizer"),
+        (dict(discretizer=None), "discretizer"),
+        (dict(realization="balanced"), "realization"),
+        (dict(realization=None), "realization"),
+        (dict(scale_sigmas=0), "scale_sigmas"),
+        (dict(scale_sigmas=-1.0, input_process=WHITE), "scale_sigmas"),
+        (dict(scale_sigmas=np.inf, input_process=WHITE), "scale_sigmas"),
+        (dict(scale_sigmas=True, input_process=WHITE), "scale_sigmas"),
+        (dict(scale_sigmas="5", input_process=WHITE), "scale_sigmas"),
         (dict(input_neurons=-1), "input_neurons"),
         (dict(input_neurons=1), "input_neurons"),
         (dict(input_neurons=10.0), "input_neurons"),
+        (dict(input_neurons=True), "input_neurons"),
         (dict(input_neurons=590), "input_neurons"),
+        (dict(solver="LstsqL2"), "solver"),
+        (dict(solver=nengo.solvers.LstsqL2), "solver"),
+        # settings that the chosen state scaling would silently ignore
+        (dict(realization="min-noise"), "realization"),
+        (dict(scale_sigmas=3.5), "scale_sigmas"),
+        (dict(state_scale=np.ones(6), input_process=WHITE), "state_scale"),
+        (dict(solver=TemporalSolver()), "solver"),
     ],
 )
 def test_bad_parameters(kwargs, attr):
+    """Every public parameter is validated by the memory's `MemorySpec`,
+    whose errors name the class, the setting and the bad value."""
     params = dict(theta=0.1, order=6, n_neurons=600)
     params.update(kwargs)
     with pytest.raises(ValidationError) as info:
         LegendreMemory(**params, add_to_container=False)
-    assert attr in str(info.value)
+    message = str(info.value)
+    assert f"MemorySpec.{attr}:" in message
     # the bad value is named too
     bad = kwargs[attr]
-    if isinstance(bad, (int, float, str)) and not (bad != bad):
-        assert repr(bad) in str(info.value) or str(bad) in str(info.value)
+    if isinstance(bad, (int, float, str)):
+        assert repr(bad) in message or str(bad) in message
+
+
+@pytest.mark.parametrize(
+    "fix",
+    [
+        dict(realization="min-noise", input_process=WHITE),
+        dict(scale_sigmas=3.5, input_process=WHITE),
+        dict(state_scale=np.ones(6)),
+        dict(realization="diagonal", scale_sigmas=5.0),
+    ],
+)
+def test_scaling_combinations_accepted(fix):
+    """The fixes the combination errors name are accepted."""
+    LegendreMemory(0.1, 6, 600, add_to_container=False, **fix)
+
+
+def test_spec_is_frozen_and_compares_by_value():
+    """The settings are immutable, equal when all are, and survive a
+    network's ``copy()`` and pickling."""
+    with nengo.Network() as model:
+        mem = LegendreMemory(0.1, 4, 400, input_process=white(5, 10), label="mem")
+    spec = mem.spec
+    assert spec.synapse == nengo.Lowpass(0.3) and spec.order == 4
+    assert isinstance(spec.solver, TemporalSolver)
+    with pytest.raises(ValidationError, match="read-only"):
+        spec.order = 5
+    with pytest.raises(ValidationError, match="immutable"):
+        spec.extra = 1
+    with pytest.raises(ValidationError, match="immutable"):
+        del spec.order
+    scaled = LegendreMemory(0.1, 4, 400, state_scale=np.ones(4), add_to_container=False)
+    with pytest.raises(ValueError):
+        scaled.spec.state_scale[0] = 2.0
+    assert scaled.spec.state_scale[0] == 1.0
+    same = LegendreMemory(0.1, 4, 400, input_process=white(5, 10), label="other")
+    assert same.spec == spec and hash(same.spec) == hash(spec)
+    for other in (
+        LegendreMemory(0.1, 3, 400, add_to_container=False),
+        LegendreMemory(0.1, 4, 400, synapse=0.1, add_to_container=False),
+        LegendreMemory(0.1, 4, 400, add_to_container=False),
+    ):
+        assert other.spec != spec
+    assert pickle.loads(pickle.dumps(spec)) == spec
+    assert pickle.loads(pickle.dumps(mem)).spec == spec
+    assert model.copy().networks[0].spec == spec
 
 
 def test_input_population_sizes():

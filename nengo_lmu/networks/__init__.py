@@ -2,3 +2,4 @@
 
 from .legendre_memory import LegendreMemory
 from .lmu_cell import LMUCell
+from .memory_spec import MemorySpec

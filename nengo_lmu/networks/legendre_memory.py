@@ -2,27 +2,28 @@
 
 import nengo
 import numpy as np
-import nengo.utils.numpy as npext
-from nengo.exceptions import SimulationError, ValidationError
-from nengo.params import FrozenObject, IntParam, NdarrayParam, NumberParam
+from nengo.exceptions import ValidationError
 from nengo.utils.network import with_self
+from nengo.utils.numpy import rms
 
-from nengo_lmu.checks import check_int, check_number
-from nengo_lmu.legendre import LegendreDelay
 from nengo_lmu.checks import check_dt
-from nengo_lmu.lti import DISCRETIZERS, discretize
+from nengo_lmu.lti import discretize
 from nengo_lmu.mapping import principle3
-from nengo_lmu.lti import simulate
-from nengo_lmu.solvers import TemporalSolver
-from nengo_lmu.scaling import (
-    check_scale,
-    min_noise_realization,
-    readout_noise_gain,
-    window_bound,
-)
-from scipy.linalg import block_diag
+from nengo_lmu.networks.builder import CheckFinite, build_legendre_memory
+from nengo_lmu.networks.memory_spec import REALIZATIONS, SCALE_SIGMAS, MemorySpec
+from nengo_lmu.networks.window import window_function_output
+from nengo_lmu.reference import discrete_readout
+from nengo_lmu.scaling import process_realization, window_bound
+from nengo_lmu.solvers import AxisSolver, TemporalSolver, axis_encoders
 
-REALIZATIONS = ("min-noise", "diagonal")
+__all__ = [
+    "CheckFinite",  # defined in nengo_lmu.networks.builder; importable here too
+    "DEFAULT_ENSEMBLE",
+    "LegendreMemory",
+    "MemorySpec",
+    "REALIZATIONS",
+    "loihi_memory_kwargs",
+]
 
 #: Ensemble settings used unless the caller overrides them (see ``ens_kwargs``).
 DEFAULT_ENSEMBLE = dict(
@@ -121,83 +122,6 @@ def _configured(cls, key):
         for config in nengo.Config.context
         for c in cls.__mro__
     )
-
-
-class AxisSolver(nengo.solvers.Solver):
-    """Decoders for a population whose neurons are each tuned to one axis.
-
-    Neurons come in consecutive blocks of ``sizes``; block ``i`` encodes
-    axis ``i`` only. Each axis is decoded from its own block with ``solver``
-    (the other neurons carry no information about it, and using them would
-    only add their noise), giving block-diagonal decoders.
-
-    Parameters
-    ----------
-    sizes : (D,) array_like of int
-        Neurons per axis, in order.
-    solver : nengo.solvers.Solver
-        Solver of each block. It is called for decoders only (its own
-        ``weights`` flag is ignored here), so it must be compositional.
-    weights : bool
-        If True, the connection gets full neuron-to-neuron weights: the
-        builder composes these decoders with the connection's transform and
-        the post population's encoders (possible because the solver is
-        compositional). Only for connections into an ensemble.
-    """
-
-    compositional = True
-    sizes = NdarrayParam("sizes", shape=("*",))
-    solver = nengo.solvers.SolverParam("solver")
-
-    def __init__(self, sizes, solver=nengo.solvers.LstsqL2(reg=0.003), weights=False):
-        super().__init__(weights=weights)
-        if not getattr(solver, "compositional", True):
-            raise ValidationError(
-                f"must be compositional (got {solver!r}): the axis solver asks it "
-                "for decoders of one axis at a time",
-                attr="solver",
-                obj=self,
-            )
-        self.sizes = np.asarray(sizes, dtype=int)
-        self.solver = solver
-
-    def __call__(self, A, Y, rng=np.random):
-        if A.shape[1] != self.sizes.sum() or Y.shape[1] != len(self.sizes):
-            raise ValidationError(
-                f"expects {self.sizes.sum()} neurons and {len(self.sizes)} targets "
-                f"(got activities {A.shape}, targets {Y.shape})",
-                attr="sizes",
-                obj=self,
-            )
-        X = np.zeros((A.shape[1], Y.shape[1]))
-        infos = []
-        start = 0
-        for i, n in enumerate(self.sizes):
-            Xi, info = self.solver(A[:, start : start + n], Y[:, i : i + 1], rng=rng)
-            X[start : start + n, i] = np.ravel(Xi)
-            infos.append(info)
-            start += n
-        return X, {"blocks": infos}
-
-
-class MemorySpec(FrozenObject):
-    """Validated, immutable settings of a `.LegendreMemory`.
-
-    Stored as a plain attribute so that they survive ``copy()`` and pickling.
-    """
-
-    n_neurons = IntParam("n_neurons", low=1)
-    memory_d = IntParam("memory_d", low=1)
-    dt = NumberParam("dt", low=0, low_open=True)
-
-    def __init__(self, delay, n_neurons, memory_d, dt, synapse, discretizer):
-        super().__init__()
-        self.delay = delay
-        self.n_neurons = n_neurons
-        self.memory_d = memory_d
-        self.dt = dt
-        self.synapse = synapse
-        self.discretizer = discretizer
 
 
 class LegendreMemory(nengo.Network):
@@ -349,7 +273,7 @@ class LegendreMemory(nengo.Network):
         state_scale=None,
         discretizer="zoh",
         realization="diagonal",
-        scale_sigmas=5.0,
+        scale_sigmas=SCALE_SIGMAS,
         input_neurons=0,
         solver=None,
         label=None,
@@ -358,72 +282,6 @@ class LegendreMemory(nengo.Network):
         **ens_kwargs,
     ):
         super().__init__(label=label, seed=seed, add_to_container=add_to_container)
-        delay = LegendreDelay(theta, order)
-        synapse = _check_synapse(synapse)
-        dt = check_dt(dt)
-        if discretizer not in DISCRETIZERS:
-            raise ValidationError(
-                f"must be one of {DISCRETIZERS} (got {discretizer!r})",
-                attr="discretizer",
-                obj=self,
-            )
-        if realization not in REALIZATIONS:
-            raise ValidationError(
-                f"must be one of {REALIZATIONS} (got {realization!r})",
-                attr="realization",
-                obj=self,
-            )
-        memory_d = check_int(memory_d, "memory_d", self)
-        n_neurons = check_int(n_neurons, "n_neurons", self)
-        D = memory_d * delay.order
-        if n_neurons < 2 * D:
-            raise ValidationError(
-                f"too few for order={delay.order} and memory_d={memory_d}: need at "
-                f"least 2 per state dimension, {2 * D} in total (got {n_neurons})",
-                attr="n_neurons",
-                obj=self,
-            )
-        input_neurons = check_int(input_neurons, "input_neurons", self, low=0)
-        if 0 < input_neurons < 2 * memory_d:
-            raise ValidationError(
-                f"must be 0 or at least 2 per channel, {2 * memory_d} for "
-                f"memory_d={memory_d} (got {input_neurons})",
-                attr="input_neurons",
-                obj=self,
-            )
-        if n_neurons - input_neurons < 2 * D:
-            raise ValidationError(
-                f"{input_neurons} of n_neurons={n_neurons} leave the state "
-                f"{n_neurons - input_neurons}, fewer than 2 per state dimension "
-                f"({2 * D}): lower input_neurons or raise n_neurons",
-                attr="input_neurons",
-                obj=self,
-            )
-        self.spec = MemorySpec(delay, n_neurons, memory_d, dt, synapse, discretizer)
-        self.delay = delay
-
-        # ideal discrete system and its mapping onto the synapse (one channel)
-        Ad, Bd = discretize(delay.A, delay.B, dt, method=discretizer)
-        AH, BH = principle3(delay.A, delay.B, synapse, dt=dt, discretizer=discretizer)
-        self._state_samples = None
-        self._scale_sigmas = check_number(
-            scale_sigmas, "scale_sigmas", self, low=0, low_open=True
-        )
-        # the range of the input the states are scaled for, per channel
-        self._input_radius = np.ones(memory_d)
-        if state_scale is not None:
-            T = np.diag(check_scale(state_scale, D))
-        elif input_process is not None:
-            T = self._process_realization(Ad, Bd, input_process, realization)
-        else:
-            T = np.diag(np.tile(window_bound(delay.order), memory_d))
-        self.realization = T
-        Ti = np.linalg.inv(T)
-        AH = np.kron(np.eye(memory_d), AH)
-        BH = np.kron(np.eye(memory_d), BH)
-        self.recurrent_transform = Ti @ AH @ T
-        self.input_transform = Ti @ BH
-
         # the package's defaults yield to the enclosing networks' configs (as
         # nengo's own defaults do); explicit ens_kwargs win over both
         self.config[nengo.Ensemble].update(
@@ -436,24 +294,52 @@ class LegendreMemory(nengo.Network):
         self.config[nengo.Ensemble].update(ens_kwargs)
         if solver is None:
             spiking_lif = type(self.config[nengo.Ensemble].neuron_type) is nengo.LIF
-            if self._state_samples is not None and spiking_lif:
+            if input_process is not None and spiking_lif:
                 solver = TemporalSolver()
             else:
                 solver = nengo.solvers.LstsqL2(reg=0.003)
-        if not isinstance(solver, nengo.solvers.Solver):
-            raise ValidationError(
-                f"must be a nengo.solvers.Solver (got {solver!r})",
-                attr="solver",
-                obj=self,
-            )
-        if isinstance(solver, TemporalSolver) and self._state_samples is None:
-            raise ValidationError(
-                "TemporalSolver fits decoders along the states' trajectories "
-                "under a representative input: pass input_process too",
-                attr="solver",
-                obj=self,
-            )
-        self.solver = solver
+        self.spec = spec = MemorySpec(
+            theta,
+            order,
+            n_neurons,
+            synapse,
+            dt,
+            memory_d,
+            input_process,
+            state_scale,
+            discretizer,
+            realization,
+            scale_sigmas,
+            input_neurons,
+            solver,
+        )
+        self.delay = spec.delay
+        self.solver = spec.solver
+        memory_d, D = spec.memory_d, spec.dimensions
+
+        # ideal discrete system and its mapping onto the synapse (one channel)
+        A, B = self.delay.A, self.delay.B
+        Ad, Bd = discretize(A, B, spec.dt, method=spec.discretizer)
+        AH, BH = principle3(
+            A, B, spec.synapse, dt=spec.dt, discretizer=spec.discretizer
+        )
+        # states sampled under input_process (for TemporalSolver, add_output)
+        self._state_samples = None
+        # the range of the input the states are scaled for, per channel
+        self._input_radius = np.ones(memory_d)
+        if spec.state_scale is not None:
+            T = np.diag(spec.state_scale)
+        elif spec.input_process is not None:
+            T = self._process_realization(Ad, Bd)
+        else:
+            T = np.diag(np.tile(window_bound(spec.order), memory_d))
+        self.realization = T
+        Ti = np.linalg.inv(T)
+        AH = np.kron(np.eye(memory_d), AH)
+        BH = np.kron(np.eye(memory_d), BH)
+        self.recurrent_transform = Ti @ AH @ T
+        self.input_transform = Ti @ BH
+
         # decoders on the rate curves, for the populations that the temporal
         # solver does not fit (the input population, add_output's)
         self._rate_solver = (
@@ -473,8 +359,8 @@ class LegendreMemory(nengo.Network):
             self.drive = nengo.Node(size_in=D, label="drive")
             # what the ensembles decode, mapped back to the Legendre basis
             self.decoded = nengo.Node(size_in=D, label="decoded")
-            self._input_sizes = _split(input_neurons, memory_d)
-            self._sizes = _split(n_neurons - input_neurons, D)
+            self._input_sizes = _split(spec.input_neurons, memory_d)
+            self._sizes = _split(spec.n_neurons - spec.input_neurons, D)
             self._build()
 
     def _build(self):
@@ -494,7 +380,7 @@ class LegendreMemory(nengo.Network):
         T = self.realization
         D = len(T)
         synapse = self.spec.synapse
-        encoders = _axis_encoders(self._sizes)
+        encoders = axis_encoders(self._sizes)
         ens = nengo.Ensemble(
             len(encoders),
             D,
@@ -539,7 +425,7 @@ class LegendreMemory(nengo.Network):
             self.input_ensemble = nengo.Ensemble(
                 int(self._input_sizes.sum()),
                 self.memory_d,
-                encoders=_axis_encoders(self._input_sizes),
+                encoders=axis_encoders(self._input_sizes),
                 eval_points=nengo.dists.Uniform(-1, 1),
                 n_eval_points=max(1000, 100 * self.memory_d),
                 label="u",
@@ -633,52 +519,84 @@ class LegendreMemory(nengo.Network):
             synapse=None,
         )
 
-    def _process_realization(self, Ad, Bd, process, realization):
-        if not isinstance(process, nengo.Process):
-            raise ValidationError(
-                f"must be a nengo.Process (got {process!r})",
-                attr="input_process",
-                obj=self,
-            )
-        memory_d, order = self.spec.memory_d, self.delay.order
-        duration = max(20.0, 50 * self.delay.theta)
-        rng = np.random.RandomState(0 if self.seed is None else self.seed)
-        u = process.run(duration, d=memory_d, dt=self.spec.dt, rng=rng)
-        C = self.delay.readout(max(self.delay.theta - 0.5 * self.spec.dt, 0))
-        synapse = self.spec.synapse
-        a = (
-            np.exp(-self.spec.dt / synapse.tau)
-            if isinstance(synapse, nengo.Lowpass)
-            else 0
+    def _temporal_decoders(self, ens):
+        """Fix ``ens``'s gains and biases and fit its decoders to its spikes
+        along the sampled state trajectories (`.TemporalSolver`)."""
+        n = ens.n_neurons
+        rng = self._construction_rng()
+        max_rates = nengo.dists.get_samples(ens.max_rates, n, rng=rng)
+        intercepts = nengo.dists.get_samples(ens.intercepts, n, rng=rng)
+        gain, bias = ens.neuron_type.gain_bias(max_rates, intercepts)
+        # the neurons the decoders are fit to are the ones the simulator runs
+        ens.gain, ens.bias = gain, bias
+        ens.max_rates = nengo.Ensemble.max_rates.default
+        ens.intercepts = nengo.Ensemble.intercepts.default
+        states = self._state_samples @ np.linalg.inv(self.realization).T
+        decoders = self.solver.fit(
+            ens.neuron_type,
+            gain,
+            bias,
+            ens.encoders,
+            self._sizes,
+            states,
+            self.dt,
+            filter_tau=0.3 * self.theta,
         )
-        rms_u = npext.rms(u, axis=0)
-        self._input_radius = np.where(rms_u > 0, self._scale_sigmas * rms_u, 1.0)
-        blocks, samples = [], []
-        for c in range(memory_d):
-            x = simulate(Ad, Bd, u[:, c])
-            if realization == "min-noise":
-                T = min_noise_realization(
-                    x.T @ x / len(x), readout_noise_gain(Ad, C, a)
-                )
-            else:
-                T = np.eye(order)
-            # finally scale each realised state to `scale_sigmas` RMS values
-            rms = npext.rms(np.linalg.solve(T, x.T), axis=1)
-            peak = self._scale_sigmas * rms
-            blocks.append(T * np.where(peak > 0, peak, 1.0)[None, :])
-            samples.append(x)
-        self._state_samples = np.hstack(samples)
-        return block_diag(*blocks)
+        return nengo.solvers.NoSolver(decoders, weights=False)
+
+    def _construction_rng(self):
+        """A generator for what must be drawn when the network is made: from
+        the memory's seed, else the enclosing network's seed and this
+        memory's place in it (as nengo seeds unseeded subnetworks)."""
+        if self.seed is not None:
+            return np.random.RandomState(self.seed)
+        parent = nengo.Network.context[-1] if len(nengo.Network.context) else None
+        if parent is None or parent.seed is None:
+            return np.random.RandomState(0)
+        return np.random.RandomState([parent.seed, len(parent.networks)])
+
+    def _add_drive_from_state(self):
+        # `drive` = T^-1 state: the ensemble's input in realised coordinates
+        nengo.Connection(
+            self.state,
+            self.drive,
+            transform=np.linalg.inv(self.realization),
+            synapse=None,
+        )
+
+    def _add_output(self):
+        nengo.Connection(
+            self.state,
+            self.output,
+            transform=self.readout(self.delay.theta),
+            synapse=None,
+        )
+
+    def _process_realization(self, Ad, Bd):
+        """Realisation scaled under ``input_process`` (`.process_realization`);
+        keeps the sampled states and the input's radius."""
+        spec = self.spec
+        duration = max(20.0, 50 * spec.theta)
+        rng = np.random.RandomState(0 if self.seed is None else self.seed)
+        u = spec.input_process.run(duration, d=spec.memory_d, dt=spec.dt, rng=rng)
+        rms_u = rms(u, axis=0)
+        self._input_radius = np.where(rms_u > 0, spec.scale_sigmas * rms_u, 1.0)
+        C = self.delay.readout(max(spec.theta - 0.5 * spec.dt, 0))
+        a = np.exp(-spec.dt / spec.synapse.tau)
+        T, self._state_samples = process_realization(
+            Ad, Bd, u, C, a, spec.realization, spec.scale_sigmas
+        )
+        return T
 
     @property
     def theta(self):
         """Length of the window, in seconds."""
-        return self.delay.theta
+        return self.spec.theta
 
     @property
     def order(self):
         """Legendre coefficients per channel."""
-        return self.delay.order
+        return self.spec.order
 
     @property
     def memory_d(self):
@@ -702,7 +620,7 @@ class LegendreMemory(nengo.Network):
         (the synapse), and a zero-order-hold system realises a delay best half
         a step early; both are compensated here by reading the Legendre window
         at ``delays - dt / 2`` (clipped at 0, so delays shorter than ``dt / 2``
-        come out ``dt / 2`` late).
+        come out ``dt / 2`` late; `.discrete_readout`).
 
         Returns
         -------
@@ -710,9 +628,7 @@ class LegendreMemory(nengo.Network):
             Channel-major rows: row ``c * len(delays) + k`` decodes channel
             ``c`` delayed by ``delays[k]``.
         """
-        d = np.atleast_1d(np.asarray(delays, dtype=float))
-        self.delay.readout(d)  # validates the delays
-        C = self.delay.readout(np.maximum(d - 0.5 * self.dt, 0.0))
+        C = discrete_readout(self.delay, delays, self.dt)
         return np.kron(np.eye(self.memory_d), C)
 
     @with_self
@@ -729,10 +645,11 @@ class LegendreMemory(nengo.Network):
             Nonlinear function of the window ``w`` (shape
             ``(memory_d * k,)``, channel-major as in `readout`). It needs a
             population representing the whole state jointly: one of
-            ``n_neurons`` neurons is added, with evaluation points drawn from
-            the state's distribution under ``input_process`` (given to the
-            constructor) unless ``eval_points`` (unscaled states, shape
-            ``(n, memory_d * order)``) are given.
+            ``n_neurons`` neurons is added (`.window_function_output`), with
+            evaluation points drawn from the state's distribution under
+            ``input_process`` (given to the constructor) unless
+            ``eval_points`` (unscaled states, shape ``(n, memory_d *
+            order)``) are given.
         n_neurons : int
             Neurons of the joint population (only with ``function``).
         eval_points : (n, memory_d * order) array_like, optional
@@ -749,12 +666,6 @@ class LegendreMemory(nengo.Network):
             node = nengo.Node(size_in=len(C), label=label)
             nengo.Connection(self.state, node, transform=C, synapse=None)
             return node
-
-        if not callable(function):
-            raise ValidationError(
-                f"must be callable (got {function!r})", attr="function", obj=self
-            )
-        D = self.memory_d * self.order
         if eval_points is None:
             if self._state_samples is None:
                 raise ValidationError(
@@ -765,35 +676,16 @@ class LegendreMemory(nengo.Network):
                     obj=self,
                 )
             eval_points = self._state_samples
-        eval_points = np.asarray(eval_points, dtype=float)
-        if eval_points.ndim != 2 or eval_points.shape[1] != D:
-            raise ValidationError(
-                f"must have shape (n, {D}) (got {eval_points.shape})",
-                attr="eval_points",
-                obj=self,
-            )
-        Ti = np.linalg.inv(self.realization)
-        x = eval_points @ Ti.T
-        radius = float(np.max(np.linalg.norm(x, axis=1)))
-        if not radius > 0:
-            raise ValidationError(
-                "evaluation points are all zero", attr="eval_points", obj=self
-            )
-        out = np.asarray(function(C @ eval_points[0]))
-        ens = nengo.Ensemble(
+        return window_function_output(
+            self.state,
+            C,
+            self.realization,
+            function,
             n_neurons,
-            D,
-            radius=radius,
-            eval_points=x,
-            label=None if label is None else f"{label} (window)",
+            eval_points,
+            label=label,
+            obj=self,
         )
-        nengo.Connection(self.state, ens, transform=Ti, synapse=None)
-        node = nengo.Node(size_in=out.size, label=label)
-        CT = C @ self.realization
-        nengo.Connection(
-            ens, node, function=_WindowFunction(function, CT), synapse=None
-        )
-        return node
 
 
 def _split(n, parts):
@@ -803,101 +695,4 @@ def _split(n, parts):
     return sizes
 
 
-def _axis_encoders(sizes):
-    """Encoders of a population whose block ``i`` of ``sizes[i]`` neurons is
-    tuned to axis ``i``, alternately on and off."""
-    encoders = np.zeros((int(np.sum(sizes)), len(sizes)))
-    start = 0
-    for i, n in enumerate(sizes):
-        encoders[start : start + n, i] = np.where(np.arange(n) % 2, -1.0, 1.0)
-        start += n
-    return encoders
-
-
-class _WindowFunction:
-    """``function`` of the window decoded (``CT``) from a population's vector;
-    a class, not a closure, so that the network pickles (for a picklable
-    ``function``)."""
-
-    def __init__(self, function, CT):
-        self.function = function
-        self.CT = CT
-
-    def __call__(self, xs):
-        return self.function(self.CT @ xs)
-
-
-def _check_synapse(synapse):
-    if isinstance(synapse, (int, float, np.number)) and not isinstance(synapse, bool):
-        if not np.isfinite(synapse) or synapse <= 0:
-            raise ValidationError(
-                f"time constant must be > 0 (got {synapse!r})", attr="synapse"
-            )
-        return nengo.Lowpass(float(synapse))
-    if type(synapse) is nengo.Lowpass:
-        if not (np.isfinite(synapse.tau) and synapse.tau > 0):
-            raise ValidationError(
-                f"time constant must be > 0 (got {synapse!r}): the memory's "
-                "dynamics are mapped onto the synapse, which must have some",
-                attr="synapse",
-            )
-        return synapse
-    raise ValidationError(
-        f"must be a lowpass time constant or a nengo.Lowpass (got {synapse!r}): "
-        "Lowpass is the synapse every backend (NengoDL, Loihi) runs; map other "
-        "synapses with nengo_lmu.mapping.map_continuous in your own network",
-        attr="synapse",
-    )
-
-
-class CheckFinite(nengo.builder.Operator):
-    """Raise a `~nengo.exceptions.SimulationError` when ``signal`` is not finite.
-
-    Added by the reference builder to a memory's input: a NaN or infinity
-    would otherwise enter the synapse state and spread through the memory
-    forever.
-    """
-
-    def __init__(self, signal, obj, tag=None):
-        super().__init__(tag=tag)
-        self.obj = obj
-        self.sets, self.incs, self.reads, self.updates = [], [], [signal], []
-
-    def make_step(self, signals, dt, rng):
-        x = signals[self.reads[0]]
-        obj = self.obj
-
-        def step_check_finite():
-            if not np.all(np.isfinite(x)):
-                raise SimulationError(
-                    f"{obj}: input is not finite ({x}); the memory refuses NaN or "
-                    "infinite input, which would corrupt its state for good"
-                )
-
-        return step_check_finite
-
-
-@nengo.builder.Builder.register(LegendreMemory)
-def build_legendre_memory(model, memory, progress=None):
-    """Build a `.LegendreMemory`, checking that ``model.dt`` matches its ``dt``.
-
-    In the reference simulator and in NengoDL the input is also checked for
-    non-finite values at every step (see `.CheckFinite`).
-    """
-    if not np.isclose(model.dt, memory.dt, rtol=1e-9, atol=0):
-        raise ValidationError(
-            f"the memory was mapped for dt={memory.dt} s but the simulator runs at "
-            f"dt={model.dt} s; pass dt={model.dt} to LegendreMemory",
-            attr="dt",
-            obj=memory,
-        )
-    built = nengo.builder.network.build_network(model, memory, progress=progress)
-    # nengo's own builder runs the Python operator; NengoDL the TensorFlow
-    # one that nengo_lmu.dl.ops registers (imported here, lazily); other
-    # backends (nengo-loihi) have no place for it
-    if type(model.builder).__module__.startswith("nengo_dl"):
-        import nengo_lmu.dl.ops  # noqa: F401  (registers the NengoDL builder)
-    elif type(model.builder) is not nengo.builder.Builder:
-        return built
-    model.add_op(CheckFinite(model.sig[memory.input]["out"], memory))
-    return built
+nengo.builder.Builder.register(LegendreMemory)(build_legendre_memory)
