@@ -153,6 +153,38 @@ class TemporalSolver(nengo.solvers.Solver):
             obj=self,
         )
 
+    def fit_ensemble(self, ens, sizes, states, dt, filter_tau, rng):
+        """Fix ``ens``'s gains and biases and fit its decoders (`fit`).
+
+        The gains and biases are drawn from the ensemble's ``max_rates``
+        and ``intercepts`` with ``rng`` and written into the ensemble (whose
+        ``max_rates`` and ``intercepts`` return to their defaults), so that
+        the decoders are fit to the neurons the simulator will run.
+
+        Parameters
+        ----------
+        ens : nengo.Ensemble
+            Population with axis-tuned ``encoders`` (an array) in blocks of
+            ``sizes``.
+        sizes, states, dt, filter_tau
+            As for `fit`.
+        rng : numpy.random.RandomState
+
+        Returns
+        -------
+        decoders : (n, D) ndarray
+        """
+        n = ens.n_neurons
+        max_rates = nengo.dists.get_samples(ens.max_rates, n, rng=rng)
+        intercepts = nengo.dists.get_samples(ens.intercepts, n, rng=rng)
+        gain, bias = ens.neuron_type.gain_bias(max_rates, intercepts)
+        ens.gain, ens.bias = gain, bias
+        ens.max_rates = nengo.Ensemble.max_rates.default
+        ens.intercepts = nengo.Ensemble.intercepts.default
+        return self.fit(
+            ens.neuron_type, gain, bias, ens.encoders, sizes, states, dt, filter_tau
+        )
+
     def fit(self, neuron_type, gain, bias, encoders, sizes, states, dt, filter_tau):
         """Axis-by-axis decoders of a population with axis-tuned neurons.
 

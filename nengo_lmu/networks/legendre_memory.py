@@ -9,21 +9,19 @@ from nengo.utils.numpy import rms
 from nengo_lmu.checks import check_dt
 from nengo_lmu.lti import discretize
 from nengo_lmu.mapping import principle3
-from nengo_lmu.networks.builder import CheckFinite, build_legendre_memory
-from nengo_lmu.networks.memory_spec import REALIZATIONS, SCALE_SIGMAS, MemorySpec
+
+# CheckFinite, MemorySpec and REALIZATIONS are also importable from here
+from nengo_lmu.networks.builder import CheckFinite, build_legendre_memory  # noqa: F401
+from nengo_lmu.networks.memory_spec import (  # noqa: F401
+    REALIZATIONS,
+    SCALE_SIGMAS,
+    MemorySpec,
+)
+from nengo_lmu.networks.populations import axis_population, input_population
 from nengo_lmu.networks.window import window_function_output
 from nengo_lmu.reference import discrete_readout
 from nengo_lmu.scaling import process_realization, window_bound
-from nengo_lmu.solvers import AxisSolver, TemporalSolver, axis_encoders
-
-__all__ = [
-    "CheckFinite",  # defined in nengo_lmu.networks.builder; importable here too
-    "DEFAULT_ENSEMBLE",
-    "LegendreMemory",
-    "MemorySpec",
-    "REALIZATIONS",
-    "loihi_memory_kwargs",
-]
+from nengo_lmu.solvers import AxisSolver, TemporalSolver
 
 #: Ensemble settings used unless the caller overrides them (see ``ens_kwargs``).
 DEFAULT_ENSEMBLE = dict(
@@ -156,12 +154,15 @@ class LegendreMemory(nengo.Network):
     memory_d : int
         Number of independent input channels, each with its own memory.
     input_process : nengo.Process, optional
-        A representative input; each state is scaled to ``scale_sigmas``
-        times its RMS value over 20 s (or ``50 * theta``) of this input.
-        Without it each state is scaled by its worst case for ``|u| <= 1``
-        (`.window_bound`).
+        A representative input. The states are scaled by ``state_scale`` if
+        given; else, with ``input_process``, each to ``scale_sigmas`` times
+        its RMS value over 20 s (or ``50 * theta``) of this input; else by
+        its worst case for ``|u| <= 1`` (`.window_bound`). Settings that the
+        chosen scaling would ignore are refused: ``state_scale`` with
+        ``input_process``, ``realization="min-noise"`` or another
+        ``scale_sigmas`` without it.
     state_scale : (memory_d * order,) array_like, optional
-        Explicit scale of each state (overrides ``input_process``).
+        Explicit scale of each state (not with ``input_process``).
     discretizer : {"zoh", "euler"}
         Discretisation of the ideal system before mapping.
     realization : {"diagonal", "min-noise"}
@@ -173,41 +174,28 @@ class LegendreMemory(nengo.Network):
         against saturation on slow inputs; 3.5 is slightly more accurate on
         fast ones, see ``bench/``).
     input_neurons : int
-        Neurons of an input population, taken from ``n_neurons`` (at least 2
-        per channel; default 0, none). Use one (e.g. a fifth of
-        ``n_neurons``) where the input may leave its range. The input drives this population
-        directly (no synapse) and its decoded spikes enter the memory's
-        synapse, so an input far beyond the range the memory was scaled for
-        (its radius: ``scale_sigmas`` RMS values of ``input_process``, else
-        1) saturates these neurons instead of charging the synapse with it:
-        whatever its size, the memory is back to its normal error three
-        windows after the input returns to range (two windows after, within
-        a few times of it: the saturated state population winds its synapse
-        up a little), where without the population it takes about
-        ``synapse.tau * ln(overload)`` (2 s for a thousandfold input into
-        the 0.3 s synapse). Its LIF neurons fire at 90-95% of their ceiling
-        ``1 / tau_ref`` at the radius, so that they saturate just beyond it
-        (the bound holds for saturating neuron types, LIF and LIFRate;
-        ``nengo.Direct`` passes any input on exactly). It costs little
-        accuracy (D1, 3 seeds: NRMSE 0.040 with 200 of 1000 neurons in the
-        input population, 0.041 without; D2: 0.028 and 0.027) but 20-35%
-        of the steps per second in nengo (its extra operators), so it is
-        not the default. Without it (0) the input goes straight into the
-        synapse: linear for any input, unbounded.
+        Neurons of an input population, taken from ``n_neurons``: 0 (the
+        default, none) or at least 2 per channel, e.g. a fifth of
+        ``n_neurons`` where the input may leave its range. Driven by the
+        input without a synapse, its LIF neurons fire at 90-95% of their
+        ceiling ``1 / tau_ref`` at the radius the states were scaled for
+        (``scale_sigmas`` RMS values of ``input_process``, else 1), so an
+        overload saturates them instead of charging the memory's synapse:
+        the memory is back at its normal error three windows after the
+        input returns to range (about ``synapse.tau * ln(overload)`` without
+        the population). It costs little accuracy but 20-35% of the steps per
+        second in nengo (see the nengo simulator guide).
     solver : nengo.solvers.Solver, optional
         Decoder solver of the memory's connections. Default: with an
         ``input_process`` and spiking LIF neurons, `.TemporalSolver`, which
         fits the decoders to the neurons' filtered spikes along the states'
-        trajectories under that input (the state population's gains and
-        biases are then fixed when the memory is made, which takes about 2
-        s per 1000 neurons at ``theta`` = 0.1 s); D1, 3 seeds: NRMSE 0.026
-        against 0.041 with rate decoders. Otherwise ``LstsqL2(reg=0.003)``
-        on the rate curves (measured best in ``bench/``). With
-        ``weights=True`` the recurrent
-        connection gets neuron-to-neuron weights instead of decoders (the
-        readouts into the ports stay decoded). On nengo-loihi this keeps
-        decode neurons and their extra filter out of the loop; on the other
-        simulators it computes the same thing with an ``n x n`` matrix.
+        trajectories under that input (making the memory then takes about 2
+        s per 1000 neurons at ``theta`` = 0.1 s; D1, 3 seeds: NRMSE 0.026
+        against 0.041 with rate decoders); otherwise ``LstsqL2(reg=0.003)``
+        on the rate curves. With ``weights=True`` the recurrent connection
+        gets neuron-to-neuron weights (the readouts into the ports stay
+        decoded): on nengo-loihi this keeps decode neurons and their filter
+        out of the loop.
     label : str, optional
     seed : int, optional
     add_to_container : bool, optional
@@ -216,9 +204,9 @@ class LegendreMemory(nengo.Network):
         ``intercepts``); defaults are LIF with ``tau_ref=1 ms`` firing at
         400-800 Hz, unless the enclosing network's config sets
         ``nengo.Ensemble`` defaults for them, which are honoured as in
-        nengo's own networks. ``nengo.Direct()`` gives the exact (non-neural) system.
-        For Loihi, `nengo_lmu.loihi.loihi_memory_kwargs` gives the solver
-        and ensemble settings to pass here.
+        nengo's own networks. ``nengo.Direct()`` gives the exact
+        (non-neural) system. For Loihi, `.loihi_memory_kwargs` gives the
+        solver and ensemble settings to pass here.
 
     Attributes
     ----------
@@ -242,6 +230,9 @@ class LegendreMemory(nengo.Network):
     input_ensemble : nengo.Ensemble or None
         The input population (``memory_d`` dimensions, axis-tuned neurons),
         None with ``input_neurons=0``.
+    spec : MemorySpec
+        The validated settings (``synapse`` as a `nengo.Lowpass`, ``solver``
+        with its default resolved).
     delay : LegendreDelay
         The ideal system.
     realization : (D, D) ndarray
@@ -364,37 +355,27 @@ class LegendreMemory(nengo.Network):
             self._build()
 
     def _build(self):
-        """One population for the whole state, each neuron tuned to one axis.
-
-        Neuron ``k`` of block ``i`` has encoder ``+-e_i``: the tuning of an
-        array of one-dimensional ensembles, but as a single ensemble whose
-        recurrent connection goes straight back to itself (no passthrough
-        nodes in the loop). An array of ensembles talking through
-        passthrough nodes was measured no more accurate, 1.4x slower in
-        nengo and 2x slower to train in NengoDL, and on nengo-loihi it puts
-        decode neurons in the loop. A weight solver can be used on the
-        recurrent connection (Loihi). Decoders are solved axis by axis
-        (`.AxisSolver`): each state dimension is decoded from its own
-        neurons only.
-        """
+        """The state population (`.axis_population`), its recurrent and
+        input connections and the ports."""
         T = self.realization
-        D = len(T)
         synapse = self.spec.synapse
-        encoders = axis_encoders(self._sizes)
-        ens = nengo.Ensemble(
-            len(encoders),
-            D,
-            encoders=encoders,
-            eval_points=nengo.dists.Uniform(-1, 1),
-            n_eval_points=max(1000, 100 * D),
-            label="m",
-        )
+        ens = axis_population(self._sizes, label="m")
+        encoders = ens.encoders
         self.state_ensembles = [ens]
         solver = self.solver
         if isinstance(solver, TemporalSolver) and not isinstance(
             ens.neuron_type, nengo.Direct
         ):
-            axis = self._temporal_decoders(ens)
+            # decoders fit to the neurons the simulator will run
+            decoders = solver.fit_ensemble(
+                ens,
+                self._sizes,
+                self._state_samples @ np.linalg.inv(T).T,
+                self.dt,
+                filter_tau=0.3 * self.theta,
+                rng=self._construction_rng(),
+            )
+            axis = nengo.solvers.NoSolver(decoders, weights=False)
             recurrent_solver = axis
         else:
             axis = AxisSolver(self._sizes, solver)
@@ -422,23 +403,7 @@ class LegendreMemory(nengo.Network):
         self.input_ensemble = None
         if self._input_sizes.sum() > 0:
             R = np.diag(self._input_radius)
-            self.input_ensemble = nengo.Ensemble(
-                int(self._input_sizes.sum()),
-                self.memory_d,
-                encoders=axis_encoders(self._input_sizes),
-                eval_points=nengo.dists.Uniform(-1, 1),
-                n_eval_points=max(1000, 100 * self.memory_d),
-                label="u",
-            )
-            # neurons firing near their ceiling (1 / tau_ref) at the radius
-            # saturate just beyond it: an overload then winds the state up
-            # little (D1 0.040 and recovery in two to three windows, against
-            # 0.044 and three to four at the memory's 400-800 Hz)
-            tau_ref = getattr(ens.neuron_type, "tau_ref", 0)
-            if tau_ref > 0:
-                self.input_ensemble.max_rates = nengo.dists.Uniform(
-                    0.9 / tau_ref, 0.95 / tau_ref
-                )
+            self.input_ensemble = input_population(self._input_sizes, label="u")
             # it represents u / radius (each axis in [-1, 1]); R scales back
             nengo.Connection(
                 self.input,
@@ -463,33 +428,11 @@ class LegendreMemory(nengo.Network):
             source, self.state, transform=T @ V @ R, synapse=synapse, **in_solver
         )
         nengo.Connection(ens, self.decoded, transform=T, synapse=None, solver=axis)
-        self._add_drive_from_state()
-        self._add_output()
-
-    def _temporal_decoders(self, ens):
-        """Fix ``ens``'s gains and biases and fit its decoders to its spikes
-        along the sampled state trajectories (`.TemporalSolver`)."""
-        n = ens.n_neurons
-        rng = self._construction_rng()
-        max_rates = nengo.dists.get_samples(ens.max_rates, n, rng=rng)
-        intercepts = nengo.dists.get_samples(ens.intercepts, n, rng=rng)
-        gain, bias = ens.neuron_type.gain_bias(max_rates, intercepts)
-        # the neurons the decoders are fit to are the ones the simulator runs
-        ens.gain, ens.bias = gain, bias
-        ens.max_rates = nengo.Ensemble.max_rates.default
-        ens.intercepts = nengo.Ensemble.intercepts.default
-        states = self._state_samples @ np.linalg.inv(self.realization).T
-        decoders = self.solver.fit(
-            ens.neuron_type,
-            gain,
-            bias,
-            ens.encoders,
-            self._sizes,
-            states,
-            self.dt,
-            filter_tau=0.3 * self.theta,
-        )
-        return nengo.solvers.NoSolver(decoders, weights=False)
+        # `drive` = T^-1 state: the ensemble's input in realised coordinates
+        Ti = np.linalg.inv(T)
+        nengo.Connection(self.state, self.drive, transform=Ti, synapse=None)
+        C = self.readout(self.theta)
+        nengo.Connection(self.state, self.output, transform=C, synapse=None)
 
     def _construction_rng(self):
         """A generator for what must be drawn when the network is made: from
@@ -501,76 +444,6 @@ class LegendreMemory(nengo.Network):
         if parent is None or parent.seed is None:
             return np.random.RandomState(0)
         return np.random.RandomState([parent.seed, len(parent.networks)])
-
-    def _add_drive_from_state(self):
-        # `drive` = T^-1 state: the ensemble's input in realised coordinates
-        nengo.Connection(
-            self.state,
-            self.drive,
-            transform=np.linalg.inv(self.realization),
-            synapse=None,
-        )
-
-    def _add_output(self):
-        nengo.Connection(
-            self.state,
-            self.output,
-            transform=self.readout(self.delay.theta),
-            synapse=None,
-        )
-
-    def _temporal_decoders(self, ens):
-        """Fix ``ens``'s gains and biases and fit its decoders to its spikes
-        along the sampled state trajectories (`.TemporalSolver`)."""
-        n = ens.n_neurons
-        rng = self._construction_rng()
-        max_rates = nengo.dists.get_samples(ens.max_rates, n, rng=rng)
-        intercepts = nengo.dists.get_samples(ens.intercepts, n, rng=rng)
-        gain, bias = ens.neuron_type.gain_bias(max_rates, intercepts)
-        # the neurons the decoders are fit to are the ones the simulator runs
-        ens.gain, ens.bias = gain, bias
-        ens.max_rates = nengo.Ensemble.max_rates.default
-        ens.intercepts = nengo.Ensemble.intercepts.default
-        states = self._state_samples @ np.linalg.inv(self.realization).T
-        decoders = self.solver.fit(
-            ens.neuron_type,
-            gain,
-            bias,
-            ens.encoders,
-            self._sizes,
-            states,
-            self.dt,
-            filter_tau=0.3 * self.theta,
-        )
-        return nengo.solvers.NoSolver(decoders, weights=False)
-
-    def _construction_rng(self):
-        """A generator for what must be drawn when the network is made: from
-        the memory's seed, else the enclosing network's seed and this
-        memory's place in it (as nengo seeds unseeded subnetworks)."""
-        if self.seed is not None:
-            return np.random.RandomState(self.seed)
-        parent = nengo.Network.context[-1] if len(nengo.Network.context) else None
-        if parent is None or parent.seed is None:
-            return np.random.RandomState(0)
-        return np.random.RandomState([parent.seed, len(parent.networks)])
-
-    def _add_drive_from_state(self):
-        # `drive` = T^-1 state: the ensemble's input in realised coordinates
-        nengo.Connection(
-            self.state,
-            self.drive,
-            transform=np.linalg.inv(self.realization),
-            synapse=None,
-        )
-
-    def _add_output(self):
-        nengo.Connection(
-            self.state,
-            self.output,
-            transform=self.readout(self.delay.theta),
-            synapse=None,
-        )
 
     def _process_realization(self, Ad, Bd):
         """Realisation scaled under ``input_process`` (`.process_realization`);
