@@ -17,11 +17,14 @@ subprocess of its environment's Python (nengo-lmu's through
 ``OMP_NUM_THREADS`` and ``MKL_NUM_THREADS`` unset (the default) or all 1; the
 two packages run alternately, seed by seed. The peer plays nengo-lmu's input
 of the same seed step for step, and both outputs are scored by
-`nengo_lmu.delay_task.score_delay`.
+`nengo_lmu.reference.score_delay`. Last, the error floor: D1 with the
+default (temporal) decoders against the number of neurons, and order 12 at
+2000 neurons, beside their goals.
 
 Usage: ``python bench/bench_delay.py [--seeds 3] [--out bench/results] [--quick]
-[--nengolib-only]`` (``make bench``; ``make bench-nengolib`` runs the
-side-by-side section alone, ``--nengolib-only``).
+[--nengolib-only] [--floor-only] [--floor-seeds 3]`` (``make bench``; ``make
+bench-nengolib`` runs the side-by-side section alone, ``--nengolib-only``;
+``--floor-only`` the floor section alone).
 """
 
 import argparse
@@ -40,7 +43,8 @@ import scipy
 
 import nengo_lmu
 from nengo_lmu import LegendreDelay, discretize
-from nengo_lmu.delay_task import delay_task, score_delay
+from nengo_lmu.delay_task import delay_task
+from nengo_lmu.reference import discrete_readout, score_delay
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEERS = os.path.join(ROOT, "bench", "peers")
@@ -82,6 +86,17 @@ VARIANTS = {
 }
 
 
+#: the error floor: (label, D1 task overrides, goal NRMSE or None)
+FLOOR = [
+    ("250 LIF", dict(n_neurons=250), None),
+    ("1000 LIF", dict(n_neurons=1000), 0.025),
+    ("2000 LIF", dict(n_neurons=2000), None),
+    ("4000 LIF", dict(n_neurons=4000), None),
+    ("8000 LIF", dict(n_neurons=8000), 0.015),
+    ("order 12, 2000 LIF", dict(order=12, n_neurons=2000), 0.02),
+]
+
+
 def run_protocol(task, seeds, **kwargs):
     results = [delay_task(seed=s, **task, **kwargs) for s in range(seeds)]
     return dict(
@@ -95,13 +110,35 @@ def run_protocol(task, seeds, **kwargs):
     )
 
 
+def floor(seeds, quick=False):
+    """D1 (10 s, 1 ms) with the default decoders at each `FLOOR` row; print
+    the table. ``quick`` leaves out 8000 neurons."""
+    rows = [r for r in FLOOR if not (quick and r[1]["n_neurons"] > 4000)]
+    task = PROTOCOLS["D1"][0]
+    which = "seed 0" if seeds == 1 else f"mean of seeds 0-{seeds - 1}"
+    print(
+        f"\n## Error floor: D1 (theta 0.1 s, 10 Hz, 10 s, dt 1 ms) with the "
+        f"default (temporal) decoders, {which}, nengo.Simulator\n"
+    )
+    print("| memory | NRMSE | ideal system | goal | steps/s |")
+    print("|---|---|---|---|---|")
+    for label, overrides, goal in rows:
+        r = run_protocol({**task, **overrides}, seeds)
+        met = "" if goal is None else (" (met)" if r["nrmse"] <= goal else " (missed)")
+        print(
+            f"| {label} | {r['nrmse']:.4f} | {r['ideal']:.4f} "
+            f"| {'-' if goal is None else f'<= {goal}'}{met} | {r['sps']:,.0f} |",
+            flush=True,
+        )
+
+
 def h1(order=1024, dt=0.001):
     """High order: theta = 1e5 dt. Build time, stability and readout accuracy."""
     theta = 1e5 * dt
     t0 = time.perf_counter()
     delay = LegendreDelay(theta, order)
     Ad, Bd = discretize(delay.A, delay.B, dt)
-    C = delay.readout(theta - 0.5 * dt)
+    C = discrete_readout(delay, theta, dt)
     build = time.perf_counter() - t0
     finite = bool(np.all(np.isfinite(Ad)) and np.all(np.isfinite(Bd)))
     radius = np.max(np.abs(np.linalg.eigvals(Ad)))
@@ -325,7 +362,17 @@ def main():
         action="store_true",
         help="only the side-by-side measurement of nengolib",
     )
+    parser.add_argument(
+        "--floor-only", action="store_true", help="only the error-floor section"
+    )
+    parser.add_argument(
+        "--floor-seeds", type=int, help="seeds of the floor section (--seeds)"
+    )
     args = parser.parse_args()
+    floor_seeds = args.seeds if args.floor_seeds is None else args.floor_seeds
+    if args.floor_only:
+        floor(floor_seeds, args.quick)
+        return
     os.makedirs(args.out, exist_ok=True)
     print(
         f"# nengo-lmu delay benchmark, {datetime.date.today()}, "
@@ -392,6 +439,7 @@ def main():
     )
 
     curves(args)
+    floor(floor_seeds, args.quick)
 
 
 def curves(args):

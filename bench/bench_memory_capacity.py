@@ -4,7 +4,8 @@ White noise (cut-off ``1 / theta``) is delayed by 100, 1,000, 10,000 and
 100,000 steps (dt = 1 ms). For each delay the table gives the NRMSE of the
 ideal discrete Legendre system (order as given) and of the spiking
 `LegendreMemory` (``nengo.Simulator``) against the truly delayed input, both
-through a lowpass of ``theta / 100``, measured side by side in one run.
+through a lowpass of ``theta / 100`` (`nengo_lmu.reference`: `ideal_delay`,
+`score_delay`), measured side by side in one run.
 
 Usage: ``python bench/bench_memory_capacity.py [--spiking-max 100000] [--order 12]``
 """
@@ -14,31 +15,31 @@ import time
 
 import nengo
 import numpy as np
-from nengo.utils.numpy import nrmse
 
-from nengo_lmu import LegendreDelay, discretize, simulate
 from nengo_lmu.networks import LegendreMemory
+from nengo_lmu.reference import ideal_delay, score_delay
 
 
 def run(steps, order, n_neurons, spiking, seed=0, dt=0.001):
+    """One delay: the ideal system's and (if ``spiking``) the memory's NRMSE,
+    scored by `score_delay` (lowpass ``theta / 100``, the first two windows
+    dropped)."""
     theta = steps * dt
     duration = 6 * theta
     process = nengo.processes.WhiteSignal(
         duration, high=1.0 / theta, rms=0.3, seed=seed
     )
     u = process.run(duration, dt=dt)
-    delay = LegendreDelay(theta, order)
-    Ad, Bd = discretize(delay.A, delay.B, dt)
-    C = delay.readout(theta - 0.5 * dt)
-    lowpass = nengo.Lowpass(theta / 100)
-    ref = lowpass.filt(np.vstack([np.zeros((steps, 1)), u[:-steps]]), dt=dt, y0=0)
-    keep = slice(2 * steps, None)
+    t = dt * np.arange(1, len(u) + 1)
+    score = dict(theta=theta, dt=dt, readout_synapse=theta / 100, transient=2 * theta)
     t0 = time.perf_counter()
-    lagged = np.vstack([np.zeros((1, 1)), u[:-1]])
-    ideal = lowpass.filt(simulate(Ad, Bd, lagged) @ C.T, dt=dt, y0=0)
+    ideal = ideal_delay(u, theta, order, dt)
     t_ideal = time.perf_counter() - t0
     row = dict(
-        steps=steps, order=order, ideal=nrmse(ideal[keep], ref[keep]), t_ideal=t_ideal
+        steps=steps,
+        order=order,
+        ideal=score_delay(t, u, ideal, **score).nrmse,
+        t_ideal=t_ideal,
     )
     if spiking:
         with nengo.Network(seed=seed) as model:
@@ -58,8 +59,7 @@ def run(steps, order, n_neurons, spiking, seed=0, dt=0.001):
         with nengo.Simulator(model, dt=dt, progress_bar=False) as sim:
             sim.run_steps(len(u))
         row["t_spiking"] = time.perf_counter() - t0
-        out = lowpass.filt(sim.data[p], dt=dt, y0=0)
-        row["spiking"] = nrmse(out[keep], ref[keep])
+        row["spiking"] = score_delay(sim.trange(), u, sim.data[p], **score).nrmse
     return row
 
 

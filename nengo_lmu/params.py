@@ -27,6 +27,15 @@ def _scalar(value):
     )
 
 
+def _show(value):
+    """A value as messages show it: numbers (numpy's too) plainly, others by
+    ``repr`` (strings quoted)."""
+    plain = isinstance(value, (numbers.Number, np.generic)) and not isinstance(
+        value, str
+    )
+    return str(value) if plain else repr(value)
+
+
 def _bound(param):
     if param.low is None:
         return ""
@@ -50,7 +59,7 @@ class FiniteParam(NumberParam):
             )
             if not ok:
                 raise ValidationError(
-                    f"must be a finite number{_bound(self)} (got {value!r})",
+                    f"must be a finite number{_bound(self)} (got {_show(value)})",
                     attr=self.name,
                     obj=instance,
                 )
@@ -71,7 +80,7 @@ class CountParam(IntParam):
             )
             if not ok:
                 raise ValidationError(
-                    f"must be an integer{_bound(self)} (got {value!r})",
+                    f"must be an integer{_bound(self)} (got {_show(value)})",
                     attr=self.name,
                     obj=instance,
                 )
@@ -146,7 +155,7 @@ class LowpassParam(Parameter):
         if isinstance(value, numbers.Real) and not _is_bool(value):
             if not (np.isfinite(value) and value > 0):
                 raise ValidationError(
-                    f"time constant must be > 0 (got {value!r})",
+                    f"time constant must be > 0 (got {_show(value)})",
                     attr=self.name,
                     obj=instance,
                 )

@@ -1,4 +1,5 @@
-"""Tests of the pure maths modules: legendre, lti, mapping and scaling."""
+"""Tests of the pure maths modules: legendre, lti, mapping, scaling, reference
+and the strict parameters."""
 
 import time
 from math import factorial
@@ -19,9 +20,18 @@ from nengo_lmu.legendre import (
 )
 from nengo_lmu.lti import discretize, simulate
 from nengo_lmu.mapping import double_exp, map_continuous, map_discrete
+from nengo_lmu.params import CountParam, FiniteParam, LowpassParam, Spec
+from nengo_lmu.reference import (
+    delayed_input,
+    discrete_readout,
+    ideal_delay,
+    ideal_state,
+    score_delay,
+)
 from nengo_lmu.scaling import (
     check_scale,
     min_noise_realization,
+    process_realization,
     process_scale,
     similarity,
     window_bound,
@@ -487,3 +497,115 @@ def test_legendre_delay_rejects_bad_args(theta, order):
     """Bad theta or order raise ValidationError."""
     with pytest.raises(ValidationError):
         LegendreDelay(theta, order)
+
+
+# --- reference -------------------------------------------------------------
+
+
+def test_delayed_input_and_exact_score():
+    u = np.arange(1.0, 11.0)[:, None]
+    d = delayed_input(u, 0.003)
+    assert np.array_equal(d[:, 0], [0, 0, 0, 1, 2, 3, 4, 5, 6, 7])
+    assert np.array_equal(delayed_input(u, 0.02), np.zeros((10, 1)))
+    t = 0.001 * np.arange(1, 11)
+    score = score_delay(t, u, d, 0.003, transient=0.0)
+    assert score.nrmse == 0 and score.keep.all()
+
+
+def test_ideal_state_is_the_lagged_discrete_system(rng):
+    """Channel-major states of per-channel systems, the input lagged."""
+    u = rng.uniform(-1, 1, size=(200, 2))
+    delay = LegendreDelay(0.05, 4)
+    for method in ("zoh", "euler"):
+        Ad, Bd = discretize(delay.A, delay.B, 0.001, method=method)
+        x = ideal_state(u, 0.05, 4, discretizer=method)
+        assert x.shape == (200, 8)
+        for c in range(2):
+            ref = simulate(Ad, Bd, delayed_input(u[:, c], 0.001))
+            assert np.allclose(x[:, 4 * c : 4 * c + 4], ref, rtol=0, atol=1e-12)
+        x0 = ideal_state(u[:, :1], 0.05, 4, discretizer=method, lag=0)
+        assert np.allclose(x0, simulate(Ad, Bd, u[:, :1]), rtol=0, atol=1e-12)
+
+
+def test_ideal_delay_reads_half_a_step_early():
+    delay = LegendreDelay(0.1, 6)
+    C = discrete_readout(delay, [0.0, 0.0004, 0.05, 0.1], dt=0.001)
+    assert np.allclose(C[0], delay.readout(0.0)) and np.allclose(C[1], C[0])
+    assert np.allclose(C[2:], delay.readout([0.0495, 0.0995]))
+    with pytest.raises(ValidationError, match="delays"):
+        discrete_readout(delay, 0.2)
+
+
+def test_ideal_delay_delays_band_limited_noise():
+    """The ideal order-6 system delays 5 Hz noise by theta (NRMSE < 0.01)."""
+    dt, theta = 0.001, 0.1
+    u = nengo.processes.WhiteSignal(3, high=5, rms=0.3, seed=1).run(3, d=2, dt=dt)
+    y = ideal_delay(u, theta, 6, dt, delays=[0.05, theta])
+    assert y.shape == (len(u), 4)
+    x = ideal_state(u, theta, 6, dt)
+    C = discrete_readout(LegendreDelay(theta, 6), [0.05, theta], dt)
+    assert np.allclose(y[:, 2:], x[:, 6:] @ C.T)
+    t = dt * np.arange(1, len(u) + 1)
+    for c in range(2):
+        out = y[:, 2 * c + 1 : 2 * c + 2]
+        err = score_delay(t, u[:, c : c + 1], out, theta).nrmse
+        assert err < 0.01, f"channel {c}: NRMSE {err:.4f}"
+
+
+def test_process_realization_scales_each_channel(rng):
+    """Each realised state of each channel spans ``sigmas`` RMS values; the
+    minimum-noise realisation gives every state the same variance."""
+    delay = LegendreDelay(0.1, 4)
+    Ad, Bd = discretize(delay.A, delay.B, 0.001)
+    u = nengo.processes.WhiteSignal(5, high=10, rms=0.3, seed=2).run(5, d=2)
+    C = delay.readout(0.0995)
+    for realization in ("diagonal", "min-noise"):
+        T, x = process_realization(Ad, Bd, u, C, 0.99, realization, sigmas=4.0)
+        assert T.shape == (8, 8) and x.shape == (len(u), 8)
+        assert np.allclose(T[:4, 4:], 0) and np.allclose(T[4:, :4], 0)
+        realised = np.linalg.solve(T, x.T)
+        rms = np.sqrt(np.mean(realised**2, axis=1))
+        assert np.allclose(rms, 0.25, rtol=1e-9), rms
+
+
+# --- params ----------------------------------------------------------------
+
+
+class _Settings(Spec):
+    tau = LowpassParam("tau")
+    count = CountParam("count", low=1)
+    size = FiniteParam("size", low=0, low_open=True, optional=True)
+
+    def __init__(self, tau, count, size=None):
+        super().__init__()
+        self.tau = tau
+        self.count = count
+        self.size = size
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(tau=0.0), "_Settings.tau: time constant must be > 0 (got 0.0)"),
+        (dict(tau=nengo.Alpha(0.1)), "_Settings.tau: must be a lowpass"),
+        (dict(count=True), "_Settings.count: must be an integer >= 1 (got True)"),
+        (dict(count=np.int64(0)), "_Settings.count: must be an integer >= 1 (got 0)"),
+        (dict(size=np.nan), "_Settings.size: must be a finite number > 0 (got nan)"),
+        (dict(size=False), "_Settings.size: must be a finite number > 0 (got False)"),
+    ],
+)
+def test_strict_params_name_class_setting_and_value(kwargs, message):
+    args = dict(tau=0.1, count=2)
+    args.update(kwargs)
+    with pytest.raises(ValidationError) as info:
+        _Settings(**args)
+    assert str(info.value).startswith(message), str(info.value)
+
+
+def test_strict_params_coerce_and_compare():
+    a = _Settings(0.1, np.int64(3), np.float32(0.5))
+    assert a.tau == nengo.Lowpass(0.1)
+    assert type(a.count) is int and type(a.size) is float and a.size == 0.5
+    assert a == _Settings(nengo.Lowpass(0.1), 3, 0.5)
+    assert hash(a) == hash(_Settings(nengo.Lowpass(0.1), 3, 0.5))
+    assert a != _Settings(0.1, 4, 0.5) and _Settings(0.1, 1).size is None
