@@ -7,7 +7,11 @@ import pytest
 tf = pytest.importorskip("tensorflow")
 keras_lmu = pytest.importorskip("keras_lmu")
 
-from nengo_lmu.keras import cell_kwargs_from_keras, from_keras_lmu  # noqa: E402
+from nengo_lmu.keras import (  # noqa: E402
+    cell_kwargs_from_keras,
+    from_keras_lmu,
+    memory_state_scale_from_keras,
+)
 
 
 def keras_layer(options, hidden, input_d, rng):
@@ -71,6 +75,19 @@ def test_import_errors():
     )
     with pytest.raises(ValidationError, match="not built"):
         cell_kwargs_from_keras(layer, 0.01)
+    dense = tf.keras.layers.Dense(3)
+    dense.build((None, 2))
+    for call in (cell_kwargs_from_keras, from_keras_lmu):
+        with pytest.raises(
+            ValidationError, match="layer: must be a keras_lmu.LMU.*Dense"
+        ):
+            call(dense, 0.01)
+    with pytest.raises(ValidationError, match="must be a keras_lmu.LMU.*LMUCell"):
+        cell_kwargs_from_keras(
+            keras_lmu.LMUCell(memory_d=1, order=4, theta=5, hidden_cell=None), 0.01
+        )
+    with pytest.raises(ValidationError, match="must be a keras_lmu.LMU.*NoneType"):
+        memory_state_scale_from_keras(None, np.zeros((1, 5, 1)))
     layer.build((None, None, 1))
     with pytest.raises(ValidationError, match="activation"):
         cell_kwargs_from_keras(layer, 0.01)

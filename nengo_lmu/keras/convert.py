@@ -37,6 +37,23 @@ def hidden_activation(layer):
     return name
 
 
+def _check_layer(layer):
+    """Refuse anything but a built ``keras_lmu.LMU`` layer, naming what it got."""
+    import keras_lmu
+
+    if not isinstance(layer, keras_lmu.LMU):
+        raise ValidationError(
+            f"must be a keras_lmu.LMU layer (got {type(layer).__name__}); "
+            "keras_lmu.LMUCell and LMUFeedforward are not supported",
+            attr="layer",
+        )
+    if not layer.built or layer.layer is None:
+        raise ValidationError(
+            "the keras-lmu layer is not built: call it on an input first",
+            attr="layer",
+        )
+
+
 def cell_kwargs_from_keras(layer, item_duration, spiking=True):
     """`.LMUCell` arguments (kernels included) equivalent to a keras-lmu layer.
 
@@ -66,11 +83,7 @@ def cell_kwargs_from_keras(layer, item_duration, spiking=True):
     import tensorflow as tf
 
     check_bool(spiking, "spiking")
-    if not getattr(layer, "built", False) or layer.layer is None:
-        raise ValidationError(
-            "the keras-lmu layer is not built: call it on an input first",
-            attr="layer",
-        )
+    _check_layer(layer)
     if getattr(layer, "trainable_theta", False):
         theta_steps = float(layer.theta)
     else:
@@ -230,6 +243,7 @@ def memory_state_scale_from_keras(layer, x, sigmas=5.0):
     """
     from nengo_lmu.dl.inputs import memory_state_scale
 
+    _check_layer(layer)
     if layer.hidden_to_memory or layer.memory_to_memory:
         raise ValidationError(
             "the memory input depends on the hidden layer (hidden_to_memory or "
