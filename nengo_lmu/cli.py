@@ -128,7 +128,7 @@ def _delay_parser(sub):
 
 def _check_delay(parser, args):
     """Arguments that only make sense together, checked before the run."""
-    from nengo_lmu.delay_task import TRANSIENT
+    from nengo_lmu.reference import TRANSIENT
 
     if not args.duration > TRANSIENT + args.theta:
         parser.error(

@@ -78,7 +78,8 @@ def simulate(Ad, Bd, u, x0=None):
         )
     x = np.zeros(Ad.shape[0]) if x0 is None else np.array(x0, dtype=float)
     x = np.broadcast_to(x, u.shape[:-2] + x.shape)
-    # the input term does not depend on the state: compute it in one product
+    # by hand rather than scipy.signal.dlsim: that runs one sequence at a
+    # time, this a batch side by side; the input term is one product
     bu = u @ Bd.T
     out = np.empty(u.shape[:-1] + (Ad.shape[0],))
     AdT = Ad.T

@@ -6,7 +6,7 @@ import nengo
 import numpy as np
 import pytest
 from nengo.exceptions import SimulationError, ValidationError
-from nengo.utils.numpy import nrmse
+from nengo.utils.numpy import nrmse, rms
 
 from nengo_lmu import LegendreMemory
 from nengo_lmu.delay_task import delay_task
@@ -177,7 +177,7 @@ def window_errors(u, output, theta, dt=0.001):
     out = nengo.Lowpass(0.01).filt(output, dt=dt, y0=0)
     n = len(u) // steps
     err = (out - ref)[: n * steps].reshape(n, steps, -1)
-    return np.sqrt(np.mean(err**2, axis=(1, 2))) / np.sqrt(np.mean(u**2))
+    return rms(err, axis=(1, 2)) / rms(u)
 
 
 @pytest.mark.parametrize(

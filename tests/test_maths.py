@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import scipy.signal
 from nengo.exceptions import ValidationError
-from nengo.utils.numpy import nrmse
+from nengo.utils.numpy import nrmse, rms
 from scipy.special import eval_legendre
 
 from nengo_lmu.legendre import (
@@ -564,8 +564,8 @@ def test_process_realization_scales_each_channel(rng):
         assert T.shape == (8, 8) and x.shape == (len(u), 8)
         assert np.allclose(T[:4, 4:], 0) and np.allclose(T[4:, :4], 0)
         realised = np.linalg.solve(T, x.T)
-        rms = np.sqrt(np.mean(realised**2, axis=1))
-        assert np.allclose(rms, 0.25, rtol=1e-9), rms
+        spread = rms(realised, axis=1)
+        assert np.allclose(spread, 0.25, rtol=1e-9), spread
 
 
 # --- params ----------------------------------------------------------------
