@@ -155,7 +155,7 @@ def score_delay(
 ):
     """Score a delay network's output against its input truly delayed.
 
-    The scoring of `.delay_task`, for the output of any network simulated
+    The scoring of `nengo_lmu.delay_task.delay_task`, for the output of any network simulated
     with time step ``dt``: the input delayed by ``round(theta / dt)`` steps
     (`delayed_input`) and the output both pass through a ``readout_synapse``
     lowpass (from zero), and the NRMSE (`nengo.utils.numpy.nrmse`) is taken
