@@ -8,8 +8,10 @@ spikes the neurons fire along real trajectories.
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
-from nengo.params import NdarrayParam, NumberParam
+from nengo.params import NdarrayParam
 from scipy.signal import lfilter
+
+from nengo_lmu.params import FiniteParam
 
 
 def axis_encoders(sizes):
@@ -133,10 +135,10 @@ class TemporalSolver(nengo.solvers.Solver):
     """
 
     compositional = True
-    reg = NumberParam("reg", low=0)
-    rate_weight = NumberParam("rate_weight", low=0)
-    rate_reg = NumberParam("rate_reg", low=0, low_open=True)
-    filter_tau = NumberParam("filter_tau", low=0, low_open=True, optional=True)
+    reg = FiniteParam("reg", low=0)
+    rate_weight = FiniteParam("rate_weight", low=0)
+    rate_reg = FiniteParam("rate_reg", low=0, low_open=True)
+    filter_tau = FiniteParam("filter_tau", low=0, low_open=True, optional=True)
 
     def __init__(self, reg=1e-3, rate_weight=0.3, rate_reg=0.003, filter_tau=None):
         super().__init__(weights=False)

@@ -294,6 +294,9 @@ def test_temporal_solver_needs_trajectories():
         TemporalSolver(reg=-1)
     with pytest.raises(ValidationError, match="filter_tau"):
         TemporalSolver(filter_tau=0)
+    for bad in (float("nan"), True, "0.1"):
+        with pytest.raises(ValidationError, match=r"TemporalSolver\.rate_reg"):
+            TemporalSolver(rate_reg=bad)
 
 
 def test_other_dt(seed):
