@@ -106,6 +106,7 @@ def train_keras(d, activation, lr, epochs):
 
 def deploy_keras(model, d, n_spiking):
     """The Keras route's model imported and run with rates and with spikes."""
+    from nengo_lmu.dl import hidden_rate_factor
     from nengo_lmu.keras import classifier_from_keras
 
     clf = classifier_from_keras(
@@ -120,8 +121,11 @@ def deploy_keras(model, d, n_spiking):
         rate_sub=clf.evaluate(xs, ys, spiking=False, verbose=0),
         spk=spk,
         spk_s=spk_s,
-        rate_factor=clf._rate_factor(
-            0, ITEM / STEPS, clf.layers[0]["hidden_neuron_type"]
+        rate_factor=hidden_rate_factor(
+            clf.rate_factor,
+            clf.hidden_rates[0],
+            ITEM / STEPS,
+            clf.spec.layers[0].hidden_neuron_type,
         ),
         hidden_hz=clf.hidden_rates[0],
     )  # fmt: skip

@@ -93,7 +93,7 @@ def test_train_command(tmp_path, capsys):
 
     _, _, xt, yt = mnist1d()
     clf = LMUClassifier.load(tmp_path / "params.npz")
-    assert clf.layers[0]["n_neurons"] == 240
+    assert clf.spec.layers[0].n_neurons == 240
     reloaded = clf.evaluate(xt[:30], yt[:30], spiking=False)
     assert reloaded == history["test"]["rate_accuracy"], text
     assert reloaded == pytest.approx(acc["rate test accuracy"], abs=5e-5), text

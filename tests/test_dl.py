@@ -1,5 +1,7 @@
 """NengoDL training of LMU cells: learning, spiking evaluation, save/load."""
 
+import os
+
 import nengo
 import numpy as np
 import pytest
@@ -7,7 +9,7 @@ from nengo.exceptions import ValidationError
 
 nengo_dl = pytest.importorskip("nengo_dl")
 
-from nengo_lmu.dl import LMUClassifier, repeat_items  # noqa: E402
+from nengo_lmu.dl import ItemReadout, LMUClassifier, repeat_items  # noqa: E402
 
 
 def toy_data(n, rng, items=12):
@@ -173,7 +175,7 @@ def test_classifier_reads_where_it_was_trained(trained):
     """Run at 10 steps per item, the rate network gives the trained logits.
 
     The logits are read at the step where the memory has taken in exactly
-    the sequence's items (`_ends`), averaged as in training
+    the sequence's items (`ItemReadout.ends`), averaged as in training
     (``item_readout="mean"``). Measured (seed 0): 0.036 of the logits' RMS
     apart from those at one step per item (dense cell); read at the last
     simulated step, one padding item later, 0.36.
@@ -185,7 +187,7 @@ def test_classifier_reads_where_it_was_trained(trained):
     def rel_rms(logits):
         return np.sqrt(np.mean((logits - ref) ** 2) / np.mean(ref**2))
 
-    aligned = rel_rms(clf._read(out, 10, spiking=False)[:, -1])
+    aligned = rel_rms(ItemReadout(clf.spec, 10).read(out)[:, -1])
     late = rel_rms(out[:, -1])
     assert aligned < 0.1 and aligned < 0.3 * late, (aligned, late)
 
@@ -597,7 +599,7 @@ def test_item_readout(regressor, tmp_path):
 
     # what a spiking run averages (the box over each item), with rates
     out = last._simulate(last._check_x(xt), 10, False, "nengo_dl", 100, 0)
-    ends = last._ends(10)
+    ends = ItemReadout(last.spec, 10).ends()
     box = np.mean([out[:, ends - j] for j in range(10)], axis=0)
     box = box * last.target_scale + last.target_offset
 
@@ -900,3 +902,122 @@ def test_classifier_refuses_bad_settings(attr, change):
             kwargs.pop(name)
     with pytest.raises(ValidationError, match=attr):
         LMUClassifier(**kwargs)
+
+
+#: the shipped model's logits on the first MNIST-1D test sequences, as the
+#: nengo-lmu that trained it computed them (rate: 4 sequences at one step per
+#: item; spiking: 2 sequences at 5 steps per item)
+SHIPPED_RATE = [
+    [
+        -2.78846,
+        -2.08958,
+        5.57678,
+        -0.23218,
+        -3.31551,
+        2.23444,
+        -9.64378,
+        4.29114,
+        -11.10373,
+        -5.22731,
+    ],
+    [
+        -16.06188,
+        7.75741,
+        -12.83550,
+        -15.26093,
+        6.20761,
+        -9.28749,
+        16.45561,
+        -18.64809,
+        7.10621,
+        0.52177,
+    ],
+    [
+        -0.30809,
+        -4.61782,
+        2.01767,
+        3.68461,
+        -5.25143,
+        3.75250,
+        -15.74247,
+        6.61068,
+        -13.27989,
+        -4.17425,
+    ],
+    [
+        -6.95378,
+        1.58425,
+        4.67993,
+        -6.07492,
+        -0.87700,
+        3.80309,
+        -9.87248,
+        0.55363,
+        -13.06473,
+        -3.79584,
+    ],
+]
+SHIPPED_SPIKING = [
+    [
+        -8.10421,
+        4.31760,
+        1.80423,
+        -8.39933,
+        1.58775,
+        2.23632,
+        -2.99813,
+        -2.40032,
+        -6.40572,
+        -1.36068,
+    ],
+    [
+        -9.07410,
+        4.67333,
+        1.92787,
+        -9.20062,
+        1.61348,
+        2.29737,
+        -2.99769,
+        -2.72922,
+        -5.92891,
+        -1.17299,
+    ],
+]
+
+
+def test_shipped_model_predicts_as_before():
+    """``examples/lmu_cell_mnist1d/params.npz``, written before the settings
+    became a `ModelSpec`, loads and predicts what it predicted then."""
+    from nengo_lmu.data import mnist1d
+
+    path = os.path.join(
+        os.path.dirname(__file__), "..", "examples", "lmu_cell_mnist1d", "params.npz"
+    )
+    clf = LMUClassifier.load(path)
+    assert clf.spec.layers[0].hidden_cell == "rnn"
+    _, _, xt, _ = mnist1d()
+    rate = clf.predict(xt[:4], spiking=False, verbose=0)
+    assert np.allclose(rate, SHIPPED_RATE, rtol=0, atol=1e-4)
+    spiking = clf.predict(xt[:2], spiking=True, steps_per_item=5, verbose=0)
+    assert np.allclose(spiking, SHIPPED_SPIKING, rtol=0, atol=1e-4)
+
+
+def test_by_hand_example_runs():
+    """``examples/train_nengo_dl_by_hand.py``: the parts in plain NengoDL.
+
+    Measured (300 training sequences, 5 epochs): validation 0.98, test
+    0.983 with rates and 0.983 with spikes at 50 steps per item.
+    """
+    import importlib.util
+
+    path = os.path.join(
+        os.path.dirname(__file__), "..", "examples", "train_nengo_dl_by_hand.py"
+    )
+    spec = importlib.util.spec_from_file_location("by_hand", path)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    assert example.model is not None  # what Nengo GUI opens
+    val, rate, spiking = example.main(
+        n_train=300, n_val=100, n_test=60, epochs=5, plot=False
+    )
+    assert val > 0.9 and rate > 0.9 and spiking > 0.85, (val, rate, spiking)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.dl import LMUClassifier, LMURegressor, load_model
+from nengo_lmu.dl import LMUClassifier, LMURegressor, load_model, read_params
 from nengo_lmu.dl.persist import FORMAT_VERSION, decode, encode
 from nengo_lmu.neurons import scale_firing_rates
 
@@ -35,7 +35,7 @@ def fake_trained(cls=LMUClassifier, **kwargs):
     )
     args.update(kwargs)
     model = cls(1, 12, 3, **args)
-    model.params = model._read_params(model.build())
+    model.params = read_params(model.build())
     model.input_scale, model.input_offset = 1.2345678901234567, -0.1
     model.state_scale = np.linspace(0.5, 2.0, 4) / 3
     if cls is LMURegressor:
@@ -86,7 +86,7 @@ def test_stacked_layers_round_trip(tmp_path):
             dict(memory_d=2, order=3, hidden_units=6, n_neurons=120, theta_items=6),
         ],
     )
-    model.params = model._read_params(model.build())
+    model.params = read_params(model.build())
     model.input_scale = 2.0
     same_model(model, LMUClassifier.load(model.save(tmp_path / "stack.npz")))
 

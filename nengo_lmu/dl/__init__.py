@@ -16,6 +16,15 @@ workflow:
   sequences in ``nengo_dl`` or ``nengo``;
 - `save_model`, `load_model` (``nengo_lmu.dl.persist``): one file with the
   settings, scalers, weights and version;
+- `ModelSpec`, `LayerSpec` (``nengo_lmu.dl.spec``): a sequence model's
+  settings, declared once as frozen nengo Params;
+- `build_network`, `read_params` (``nengo_lmu.dl.network``): the model of a
+  spec, for training or for deployment, and its trained parameters;
+- `ItemReadout` (``nengo_lmu.dl.readout``): where and how each item's
+  prediction is read from the readout, in losses and in evaluation;
+- `recipe_optimizer`, `classification_loss`, `regression_loss`,
+  `training_inputs`, `EpochTimer`, `train` (``nengo_lmu.dl.training``): what
+  to give an ordinary ``sim.compile`` and ``sim.fit``;
 - `LMUClassifier`, `LMURegressor` (``nengo_lmu.dl.estimators``): the ready
   models built from those parts.
 
@@ -37,11 +46,26 @@ The workflow by hand (``examples/train_nengo_dl_by_hand.py`` runs it):
 
 from nengo_lmu.dl.config import configure_trainable, rate_version
 from nengo_lmu.dl.deploy import SIMULATORS, compensated_synapse, run_sequences
-from nengo_lmu.dl.estimators import (
-    MEMORY_SURROGATES,
-    Built,
-    LMUClassifier,
-    LMURegressor,
-)
+from nengo_lmu.dl.estimators import LMUClassifier, LMUModel, LMURegressor
 from nengo_lmu.dl.inputs import Scaler, memory_state_scale, pad_items, repeat_items
+from nengo_lmu.dl.network import (
+    Built,
+    build_network,
+    hidden_rate_factor,
+    read_params,
+    trained_objects,
+)
 from nengo_lmu.dl.persist import load_model, save_model
+from nengo_lmu.dl.readout import ItemReadout
+from nengo_lmu.dl.spec import LayerSpec, ModelSpec
+from nengo_lmu.dl.training import (
+    MEMORY_SURROGATES,
+    EpochTimer,
+    class_targets,
+    classification_loss,
+    recipe_optimizer,
+    regression_loss,
+    regression_targets,
+    train,
+    training_inputs,
+)

@@ -221,3 +221,41 @@ def load_model(path):
     written_by = str(data.pop("nengo_lmu_version", "unknown"))
     data.pop("format")
     return config, fitted, data, written_by
+
+
+def params_to_arrays(params, state_scale=None):
+    """A model's trained parameters (and state scale) as named arrays:
+    ``cell{i}/{kernel}``, ``readout``, ``readout_bias``, ``state_scale``."""
+    arrays = {
+        f"cell{i}/{k}": v
+        for i, kernels in enumerate(params["cells"])
+        for k, v in kernels.items()
+    }
+    arrays["readout"] = params["readout"]
+    arrays["readout_bias"] = params["readout_bias"]
+    if state_scale is not None:
+        arrays["state_scale"] = state_scale
+    return arrays
+
+
+def params_from_arrays(arrays, kernel_names, path="arrays"):
+    """The parameters `params_to_arrays` wrote, for cells with the kernels
+    ``kernel_names`` (one list per cell); missing or unexpected arrays raise
+    a `~nengo.exceptions.ValidationError` naming ``path``."""
+    names = [f"cell{i}/{k}" for i, ks in enumerate(kernel_names) for k in ks]
+    expected = set(names) | {"readout", "readout_bias"}
+    missing = sorted(expected - set(arrays))
+    unknown = sorted(set(arrays) - expected - {"state_scale"})
+    if missing or unknown:
+        raise ValidationError(
+            f"{path} does not fit the model it describes: missing arrays "
+            f"{missing}, unexpected arrays {unknown}",
+            attr="path",
+        )
+    return dict(
+        cells=[
+            {k: arrays[f"cell{i}/{k}"] for k in ks} for i, ks in enumerate(kernel_names)
+        ],
+        readout=arrays["readout"],
+        readout_bias=arrays["readout_bias"],
+    )

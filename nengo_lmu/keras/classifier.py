@@ -298,5 +298,5 @@ def classifier_from_keras(
             lmu, xs, sigmas=clf.state_sigmas
         )
         if type(kwargs["hidden_neuron_type"]) is nengo.LIF:
-            clf.hidden_rates = clf._measure_hidden_rates(xs[:500], 100)
+            clf.hidden_rates = clf.measure_hidden_rates(xs[:500], 100)
     return clf

@@ -1,12 +1,14 @@
 """The settings of an `.LMUCell`, declared once as nengo Params.
 
-nengo's own ``IntParam`` and ``NumberParam`` accept ``True`` as 1 and fail on
-NaN with a ``TypeError``; the Params here refuse both with a
-`~nengo.exceptions.ValidationError` that names the setting and the bad value
-(through `nengo_lmu.checks`). Declared ``readonly`` on a
-`nengo.params.FrozenObject`, a setting is validated where it is declared, on
-assignment, and the object is compared and hashed by its values. Training
-specs (`nengo_lmu.dl.spec`) use the same Params.
+`CellSpec` declares them with the package's strict parameters
+(`nengo_lmu.params`) and its own: `StrictBoolParam` (``True`` or
+``False``, not 1 or a string) and `StepLowpassParam` (a hidden-layer
+synapse, where 0 is the equations' one-step delay); `KwargsParam` holds
+keyword arguments for another object, frozen (`FrozenDict`). Each setting is
+validated where it is declared, on assignment, with a
+`~nengo.exceptions.ValidationError` naming the setting and the bad value;
+the spec is compared and hashed by value and can never change. Training
+specs (`nengo_lmu.dl.spec`) use the same parameters.
 """
 
 import numbers
@@ -14,39 +16,17 @@ import numbers
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
-from nengo.params import BoolParam, EnumParam, FrozenObject, IntParam, NumberParam
-from nengo.params import Parameter
+from nengo.params import BoolParam, Parameter
 
-from nengo_lmu.checks import check_bool, check_int, check_number
+from nengo_lmu.checks import check_bool, check_number
 from nengo_lmu.lti import DISCRETIZERS
+from nengo_lmu.params import ChoiceParam, CountParam, FiniteParam, InstanceParam, Spec
 
 #: The hidden layer's neurons unless ``hidden_neuron_type`` says otherwise.
 DEFAULT_HIDDEN_NEURON = nengo.LIF(amplitude=0.01)
 
 #: What ``hidden_cell`` accepts.
 HIDDEN_CELLS = ("dense", "rnn")
-
-
-class StrictIntParam(IntParam):
-    """An ``int`` (not a bool, float or string), at least ``low``."""
-
-    def coerce(self, instance, value):
-        if value is None and self.optional:
-            return None
-        value = check_int(value, self.name, instance, low=self.low)
-        return super().coerce(instance, value)
-
-
-class FiniteParam(NumberParam):
-    """A finite real number (not a bool or string), stored as a ``float``."""
-
-    def coerce(self, instance, value):
-        if value is None and self.optional:
-            return None
-        value = check_number(
-            value, self.name, instance, low=self.low, low_open=self.low_open
-        )
-        return super().coerce(instance, value)
 
 
 class StrictBoolParam(BoolParam):
@@ -58,43 +38,13 @@ class StrictBoolParam(BoolParam):
         return super().coerce(instance, check_bool(value, self.name, instance))
 
 
-class ChoiceParam(EnumParam):
-    """One of ``values`` (strings, compared exactly)."""
-
-    def coerce(self, instance, value):
-        if value is None and self.optional:
-            return None
-        if not isinstance(value, str) or value not in self.values:
-            raise ValidationError(
-                f"must be one of {tuple(self.values)} (got {value!r})",
-                attr=self.name,
-                obj=instance,
-            )
-        return value
-
-
-class NeuronParam(Parameter):
-    """A nengo neuron type (an instance, not the class)."""
-
-    equatable = True
-
-    def coerce(self, instance, value):
-        if value is None and self.optional:
-            return None
-        if not isinstance(value, nengo.neurons.NeuronType):
-            raise ValidationError(
-                f"must be a nengo neuron type (got {value!r})",
-                attr=self.name,
-                obj=instance,
-            )
-        return super().coerce(instance, value)
-
-
-class LowpassParam(Parameter):
-    """A lowpass synapse: a time constant >= 0 (seconds; ``0`` is no filter
-    but the simulator's one-step delay), a `nengo.Lowpass` of one, or (when
-    ``optional``) ``None``. Other synapses are refused: every backend runs a
-    lowpass."""
+class StepLowpassParam(Parameter):
+    """A synapse on a hidden layer's path: a time constant >= 0 (seconds;
+    ``0`` is no filter but the simulator's one-step delay, which the LMU
+    equations' loops need), a `nengo.Lowpass` of one, or (when ``optional``)
+    ``None``. Kept as given (`nengo_lmu.params.LowpassParam` makes every
+    number a `nengo.Lowpass` and refuses 0). Other synapses are refused:
+    every backend runs a lowpass."""
 
     equatable = True
 
@@ -120,7 +70,55 @@ class LowpassParam(Parameter):
         )
 
 
-class CellSpec(FrozenObject):
+class FrozenDict(dict):
+    """A dict that cannot be changed (keyword arguments inside a spec)."""
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} cannot be changed")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = _refuse
+    setdefault = update = __ior__ = _refuse
+
+    def __reduce__(self):
+        return type(self), (dict(self),)
+
+
+class KwargsParam(Parameter):
+    """Keyword arguments for another object, frozen (`FrozenDict`).
+
+    Values are compared with `numpy.array_equal` where they are arrays; the
+    hash covers the keys only (so equal mappings hash equally).
+    """
+
+    equatable = True
+
+    def coerce(self, instance, value):
+        if value is None:
+            value = {}
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            raise ValidationError(
+                f"must be a dict of keyword arguments (got {value!r})",
+                attr=self.name,
+                obj=instance,
+            )
+        return super().coerce(instance, FrozenDict(value))
+
+    def equal(self, instance_a, instance_b):
+        a, b = self.__get__(instance_a, None), self.__get__(instance_b, None)
+        if set(a) != set(b):
+            return False
+        for key in a:
+            x, y = a[key], b[key]
+            arrays = isinstance(x, np.ndarray) or isinstance(y, np.ndarray)
+            if not (np.array_equal(x, y) if arrays else x == y):
+                return False
+        return True
+
+    def hashvalue(self, instance):
+        return tuple(sorted(self.__get__(instance, None)))
+
+
+class CellSpec(Spec):
     """Validated, immutable settings of an `.LMUCell`.
 
     Stored as the cell's ``spec`` attribute (a plain attribute: it survives
@@ -130,23 +128,28 @@ class CellSpec(FrozenObject):
     is checked on assignment and can never be changed.
     """
 
-    input_d = StrictIntParam("input_d", low=1, readonly=True)
-    memory_d = StrictIntParam("memory_d", low=1, readonly=True)
-    order = StrictIntParam("order", low=1, readonly=True)
+    input_d = CountParam("input_d", low=1, readonly=True)
+    memory_d = CountParam("memory_d", low=1, readonly=True)
+    order = CountParam("order", low=1, readonly=True)
     theta = FiniteParam("theta", low=0, low_open=True, readonly=True)
-    hidden_units = StrictIntParam("hidden_units", low=1, readonly=True)
-    hidden_cell = ChoiceParam("hidden_cell", values=HIDDEN_CELLS, readonly=True)
+    hidden_units = CountParam("hidden_units", low=1, readonly=True)
+    hidden_cell = ChoiceParam("hidden_cell", HIDDEN_CELLS, readonly=True)
     hidden_to_memory = StrictBoolParam("hidden_to_memory", readonly=True)
     memory_to_memory = StrictBoolParam("memory_to_memory", readonly=True)
     input_to_hidden = StrictBoolParam("input_to_hidden", readonly=True)
     external_memory = StrictBoolParam("external_memory", readonly=True)
-    hidden_neuron_type = NeuronParam("hidden_neuron_type", readonly=True)
-    hidden_synapse = LowpassParam("hidden_synapse", readonly=True)
-    hidden_input_synapse = LowpassParam(
+    hidden_neuron_type = InstanceParam(
+        "hidden_neuron_type",
+        nengo.neurons.NeuronType,
+        "nengo neuron type",
+        readonly=True,
+    )
+    hidden_synapse = StepLowpassParam("hidden_synapse", readonly=True)
+    hidden_input_synapse = StepLowpassParam(
         "hidden_input_synapse", optional=True, readonly=True
     )
     dt = FiniteParam("dt", low=0, low_open=True, readonly=True)
-    discretizer = ChoiceParam("discretizer", values=DISCRETIZERS, readonly=True)
+    discretizer = ChoiceParam("discretizer", DISCRETIZERS, readonly=True)
 
     def __init__(
         self,

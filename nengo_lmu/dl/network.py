@@ -1,0 +1,285 @@
+"""The Nengo network of an LMU sequence model, built from its `.ModelSpec`.
+
+`build_network` gives stacked `.LMUCell` layers and a dense readout at
+``dt = item_duration / steps_per_item``: the rate network that NengoDL
+trains (exact or precomputed memories, rate neurons), or the spiking one to
+deploy (loop compensation, faster hidden neurons). It is the same function
+for training and deployment, so that both build the same network.
+"""
+
+import dataclasses
+
+import nengo
+import numpy as np
+
+from nengo_lmu.dl.config import rate_version
+from nengo_lmu.dl.deploy import compensated_synapse, run_sequences
+from nengo_lmu.dl.inputs import pad_items
+from nengo_lmu.networks import LMUCell
+from nengo_lmu.networks.cell_kernels import full_transform
+from nengo_lmu.networks.legendre_memory import DEFAULT_ENSEMBLE
+from nengo_lmu.neurons import scale_firing_rates
+
+#: the first memory's state scale is this many RMS of its states
+STATE_SIGMAS = 5.0
+
+#: ``rate_factor="auto"`` raises the hidden neurons' 90th-percentile
+#: training rate to at most this many spikes per simulator step ...
+AUTO_RATE_TARGET = 0.75
+#: ... and keeps their membrane time constant at least this many steps
+AUTO_MIN_TAU_STEPS = 4.0
+
+
+@dataclasses.dataclass
+class Built:
+    """A model built by `build_network`."""
+
+    model: nengo.Network
+    stim: nengo.Node
+    cells: list  # of LMUCell, input first
+    readout: nengo.Node
+    readout_conn: nengo.Connection
+    bias_conn: nengo.Connection
+    p_logits: nengo.Probe  # unfiltered; last step only when trained in NengoDL
+    p_filtered: nengo.Probe  # filtered by ``readout_synapse``, for spikes
+    #: drives the first cell's memory state (``external_memory`` builds only)
+    memory_stim: nengo.Node = None
+
+
+def hidden_rate_factor(rate_factor, rate, dt, neuron_type):
+    """How many times as fast spiking LIF hidden neurons fire at ``dt``.
+
+    ``rate_factor`` is a `.ModelSpec`'s: a number is returned as is;
+    ``"auto"`` gives the largest factor (at least 1) that keeps ``rate``
+    (the neurons' 90th-percentile firing rate in training, Hz; ``None``
+    when not measured) within `AUTO_RATE_TARGET` spikes per step and the
+    membrane time constant ``neuron_type.tau_rc / factor`` at least
+    `AUTO_MIN_TAU_STEPS` steps. Faster than about 4 steps per membrane time
+    constant, the neurons drift from their rate curve (measured on a toy
+    classifier, ``tests/test_dl.py``: spiking logits 0.25 of their RMS from
+    the rate network's unscaled, 0.13 / 0.08 / 0.17 / 0.27 with factors 2 /
+    4 / 8 / 11).
+    """
+    if rate_factor != "auto":
+        return rate_factor
+    if rate is None or not rate > 0:
+        return 1.0
+    return max(
+        1.0,
+        min(
+            AUTO_RATE_TARGET / (dt * rate),
+            neuron_type.tau_rc / (AUTO_MIN_TAU_STEPS * dt),
+        ),
+    )
+
+
+def _compensated(spec, layer, dt):
+    """A recurrent cell's loop synapse lengthened by ``item_duration - dt``
+    (`.compensated_synapse`), or None where it does not apply."""
+    if layer.hidden_cell != "rnn" or layer.hidden_input_synapse is not None:
+        return None
+    return compensated_synapse(layer.hidden_synapse, spec.item_duration, dt)
+
+
+def build_network(
+    spec,
+    params=None,
+    state_scale=None,
+    hidden_rates=None,
+    steps_per_item=1,
+    rate=False,
+    training=False,
+    exact_memory=False,
+    lif_smoothing=None,
+    external_memory=False,
+):
+    """The model of ``spec`` at ``dt = item_duration / steps_per_item``.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+    params : dict, optional
+        Trained parameters (see `read_params`); ``None``: initial ones.
+    state_scale : (order,) array_like, optional
+        The first memory's state scale (one memory channel; tiled over
+        ``memory_d``), e.g. `.memory_state_scale` of the scaled inputs.
+    hidden_rates : list, optional
+        Each cell's hidden 90th-percentile training rate (Hz, or None), for
+        ``rate_factor="auto"`` (see `hidden_rate_factor`).
+    steps_per_item : int
+        Simulator steps per item.
+    rate : bool
+        Every spiking neuron type replaced by its rate version (the hidden
+        layers' LIF by ``SoftLIFRate`` with ``lif_smoothing``, see
+        `.rate_version`).
+    training : bool
+        The network to train: no filtered readout probe, and the first
+        memory's kernel normalised where ``spec.normalize_memory`` says.
+    exact_memory : bool
+        Every memory as the exact linear system it implements (``Direct``).
+    lif_smoothing : float, optional
+        See ``rate``.
+    external_memory : bool
+        The first cell without its memory (`.LMUCell`'s
+        ``external_memory``): ``memory_stim`` feeds its states, which
+        ``cells[0].input_memory_states`` computes from the input.
+
+    Returns
+    -------
+    Built
+    """
+    dt = spec.item_duration / steps_per_item
+    rng = np.random.RandomState(spec.seed)
+    memory_stim = None
+    with nengo.Network(seed=spec.seed) as model:
+        stim = nengo.Node(np.zeros(spec.input_d), label="x")
+        cells = []
+        pre, pre_d = stim, spec.input_d
+        for k, layer in enumerate(spec.layers):
+            kwargs = layer.cell_kwargs()
+            kwargs["seed"] = spec.layer_seed(k)
+            if k == 0 and state_scale is not None:
+                tiled = np.tile(state_scale, layer.memory_d)
+                kwargs["memory_kwargs"] = dict(kwargs["memory_kwargs"])
+                kwargs["memory_kwargs"]["state_scale"] = tiled
+                if spec.normalize_memory and training:
+                    # only in training: it changes the step sizes, not the
+                    # network, which runs elsewhere without the extra node
+                    kwargs["memory_kernel_scale"] = tiled / STATE_SIGMAS
+            if spec.compensate_loop and steps_per_item > 1:
+                synapse = _compensated(spec, layer, dt)
+                if synapse is not None:
+                    kwargs["hidden_synapse"] = synapse
+            hidden_type = layer.hidden_neuron_type
+            if rate:
+                kwargs["hidden_neuron_type"] = rate_version(hidden_type, lif_smoothing)
+            elif type(hidden_type) is nengo.LIF:
+                factor = hidden_rate_factor(
+                    spec.rate_factor,
+                    None if hidden_rates is None else hidden_rates[k],
+                    dt,
+                    hidden_type,
+                )
+                if factor != 1:
+                    kwargs["hidden_neuron_type"] = scale_firing_rates(
+                        hidden_type, factor
+                    )
+            if k == 0 and external_memory:
+                kwargs["external_memory"] = True
+            elif exact_memory:
+                kwargs["memory_neuron_type"] = nengo.Direct()
+            elif rate:
+                memory_type = layer.memory_neuron_type
+                if memory_type is None:
+                    memory_type = DEFAULT_ENSEMBLE["neuron_type"]
+                kwargs["memory_neuron_type"] = rate_version(memory_type)
+            cell = LMUCell(
+                pre_d,
+                theta=spec.layer_theta_items(k) * spec.item_duration,
+                dt=dt,
+                kernels=None if params is None else params["cells"][k],
+                label=f"lmu{k}",
+                **kwargs,
+            )
+            nengo.Connection(pre, cell.input, synapse=None)
+            if k == 0 and external_memory:
+                memory_stim = nengo.Node(
+                    np.zeros(cell.input_memory.size_in), label="input_memory"
+                )
+                nengo.Connection(memory_stim, cell.input_memory, synapse=None)
+            cells.append(cell)
+            pre, pre_d = cell.output, cell.spec.hidden_units
+        readout = nengo.Node(size_in=spec.output_d, label="readout")
+        if params is None:
+            limit = np.sqrt(6.0 / (pre_d + spec.output_d))
+            w = rng.uniform(-limit, limit, size=(spec.output_d, pre_d))
+            b = np.zeros((spec.output_d, 1))
+        else:
+            w, b = params["readout"], params["readout_bias"]
+        readout_conn = nengo.Connection(pre, readout, transform=w, synapse=None)
+        one = nengo.Node(1.0, label="one")
+        bias_conn = nengo.Connection(one, readout, transform=b, synapse=None)
+        p_logits = nengo.Probe(readout, synapse=None)
+        p_filtered = (
+            None if training else nengo.Probe(readout, synapse=spec.readout_synapse)
+        )
+    return Built(
+        model,
+        stim,
+        cells,
+        readout,
+        readout_conn,
+        bias_conn,
+        p_logits,
+        p_filtered,
+        memory_stim,
+    )
+
+
+def read_params(built):
+    """The parameters of a built model as set on its objects: each cell's
+    kernels (`.LMUCell.get_kernels`) and the readout. After
+    ``nengo_dl.Simulator.freeze_params`` these are the trained values."""
+    readout, bias = built.readout_conn, built.bias_conn
+    return dict(
+        cells=[cell.get_kernels() for cell in built.cells],
+        readout=full_transform(
+            readout.transform.init, (readout.size_out, readout.size_mid)
+        ),
+        readout_bias=full_transform(bias.transform.init, (bias.size_out, 1)),
+    )
+
+
+def trained_objects(built):
+    """What training changes: the objects to give ``freeze_params`` (the
+    memories stay exact float64, and NengoDL cannot freeze ``Direct`` ones)."""
+    return (
+        [built.readout_conn, built.bias_conn]
+        + [cell.hidden for cell in built.cells]
+        + [c for cell in built.cells for c in cell.trainable_connections.values()]
+    )
+
+
+def measure_hidden_rates(spec, x, params=None, state_scale=None, minibatch_size=100):
+    """Each cell's 90th-percentile hidden firing rate (Hz) in training.
+
+    The rate network (exact memories, one step per item) of ``spec`` with
+    ``params`` and ``state_scale`` is run on the scaled sequences ``x``
+    (n, items, d); None for a cell whose hidden neurons are not LIF. What
+    ``rate_factor="auto"`` reads (`hidden_rate_factor`).
+    """
+    b = build_network(
+        spec, params, state_scale, rate=True, training=True, exact_memory=True
+    )
+    types = [layer.hidden_neuron_type for layer in spec.layers]
+    lif = [k for k, t in enumerate(types) if type(t) is nengo.LIF]
+    out = [None] * len(types)
+    if not lif:
+        return out
+    sizes = [b.cells[k].spec.hidden_units for k in lif]
+    with b.model:
+        rates = nengo.Node(size_in=sum(sizes), label="hidden_rates")
+        start = 0
+        for k, size in zip(lif, sizes):
+            nengo.Connection(
+                b.cells[k].hidden.neurons,
+                rates[start : start + size],
+                transform=1.0 / types[k].amplitude,
+                synapse=None,
+            )
+            start += size
+        probe = nengo.Probe(rates, synapse=None)
+    data = run_sequences(
+        b.model,
+        {b.stim: pad_items(x, spec.lag)},
+        probe,
+        dt=spec.item_duration,
+        minibatch_size=min(minibatch_size, len(x)),
+        seed=spec.seed,
+        verbose=0,
+    )
+    start = 0
+    for k, size in zip(lif, sizes):
+        out[k] = float(np.percentile(data[..., start : start + size], 90))
+        start += size
+    return out
