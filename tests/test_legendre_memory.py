@@ -397,6 +397,28 @@ def test_bad_parameters(kwargs, attr):
 
 
 @pytest.mark.parametrize(
+    "kwargs, attr",
+    [
+        (dict(neuron_type="LIF"), "neuron_type"),
+        (dict(max_rates=-1), "max_rates"),
+        (dict(intercepts="low"), "intercepts"),
+        (dict(radius=-1), "radius"),
+        (dict(tau_rc=0.02), "ens_kwargs"),
+        (dict(seed="x"), "seed"),
+        (dict(label=3), "label"),
+    ],
+)
+def test_bad_network_and_ensemble_settings(kwargs, attr):
+    """``**ens_kwargs`` are validated by nengo's ensemble parameters (an
+    unknown one is refused), ``label`` and ``seed`` by nengo's network."""
+    with pytest.raises(ValidationError) as info:
+        LegendreMemory(0.1, 6, 600, add_to_container=False, **kwargs)
+    assert f".{attr}:" in str(info.value)
+    if attr == "ens_kwargs":
+        assert "tau_rc=0.02" in str(info.value)
+
+
+@pytest.mark.parametrize(
     "fix",
     [
         dict(realization="min-noise", input_process=WHITE),

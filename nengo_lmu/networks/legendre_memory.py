@@ -3,6 +3,7 @@
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
+from nengo.params import Parameter
 from nengo.utils.network import with_self
 from nengo.utils.numpy import rms
 
@@ -282,6 +283,13 @@ class LegendreMemory(nengo.Network):
                 if not _configured(nengo.Ensemble, key)
             }
         )
+        for key, value in ens_kwargs.items():
+            if not isinstance(getattr(nengo.Ensemble, key, None), Parameter):
+                raise ValidationError(
+                    f"{key}={value!r} is not a nengo.Ensemble setting",
+                    attr="ens_kwargs",
+                    obj=self,
+                )
         self.config[nengo.Ensemble].update(ens_kwargs)
         if solver is None:
             spiking_lif = type(self.config[nengo.Ensemble].neuron_type) is nengo.LIF
