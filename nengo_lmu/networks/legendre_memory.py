@@ -3,7 +3,6 @@
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
-from nengo.params import Parameter
 from nengo.utils.network import with_self
 from nengo.utils.numpy import rms
 
@@ -18,17 +17,16 @@ from nengo_lmu.networks.memory_spec import (  # noqa: F401
     SCALE_SIGMAS,
     MemorySpec,
 )
-from nengo_lmu.networks.populations import axis_population, input_population
+from nengo_lmu.networks.populations import (  # noqa: F401  (DEFAULT_ENSEMBLE)
+    DEFAULT_ENSEMBLE,
+    axis_population,
+    configure_populations,
+    input_population,
+)
 from nengo_lmu.networks.window import window_function_output
 from nengo_lmu.reference import discrete_readout
 from nengo_lmu.scaling import process_realization, window_bound
 from nengo_lmu.solvers import AxisSolver, TemporalSolver
-
-#: Ensemble settings used unless the caller overrides them (see ``ens_kwargs``).
-DEFAULT_ENSEMBLE = dict(
-    neuron_type=nengo.LIF(tau_ref=0.001),
-    max_rates=nengo.dists.Uniform(400, 800),
-)
 
 
 def loihi_memory_kwargs(
@@ -106,20 +104,6 @@ def loihi_memory_kwargs(
         ),
         max_rates=nengo.dists.Uniform(*max_rates),
         intercepts=nengo.dists.Uniform(*intercepts),
-    )
-
-
-def _configured(cls, key):
-    """Whether a network being built sets a default for ``cls.key``.
-
-    Looks through the configs of the networks entered now (nengo's
-    ``Config.context``), as `nengo.Config.default` does.
-    """
-    param = getattr(cls, key)
-    return any(
-        c in config.params and config[c] in param
-        for config in nengo.Config.context
-        for c in cls.__mro__
     )
 
 
@@ -274,23 +258,7 @@ class LegendreMemory(nengo.Network):
         **ens_kwargs,
     ):
         super().__init__(label=label, seed=seed, add_to_container=add_to_container)
-        # the package's defaults yield to the enclosing networks' configs (as
-        # nengo's own defaults do); explicit ens_kwargs win over both
-        self.config[nengo.Ensemble].update(
-            {
-                key: value
-                for key, value in DEFAULT_ENSEMBLE.items()
-                if not _configured(nengo.Ensemble, key)
-            }
-        )
-        for key, value in ens_kwargs.items():
-            if not isinstance(getattr(nengo.Ensemble, key, None), Parameter):
-                raise ValidationError(
-                    f"{key}={value!r} is not a nengo.Ensemble setting",
-                    attr="ens_kwargs",
-                    obj=self,
-                )
-        self.config[nengo.Ensemble].update(ens_kwargs)
+        configure_populations(self.config, ens_kwargs, obj=self)
         if solver is None:
             spiking_lif = type(self.config[nengo.Ensemble].neuron_type) is nengo.LIF
             if input_process is not None and spiking_lif:

@@ -10,8 +10,63 @@ solved axis by axis (`.AxisSolver`, `.TemporalSolver`).
 """
 
 import nengo
+from nengo.exceptions import ValidationError
+from nengo.params import Parameter
 
 from nengo_lmu.solvers import axis_encoders
+
+#: Ensemble settings used unless the caller overrides them (see ``ens_kwargs``).
+DEFAULT_ENSEMBLE = dict(
+    neuron_type=nengo.LIF(tau_ref=0.001),
+    max_rates=nengo.dists.Uniform(400, 800),
+)
+
+
+def configure_populations(config, ens_kwargs, obj=None):
+    """Set a network's ensemble settings: `DEFAULT_ENSEMBLE`, then ``ens_kwargs``.
+
+    The package's defaults yield to the enclosing networks' configs (as
+    nengo's own defaults do); the explicit ``ens_kwargs`` win over both.
+
+    Parameters
+    ----------
+    config : nengo.Config
+        The network's own config.
+    ens_kwargs : dict
+        ``nengo.Ensemble`` settings (validated by nengo's parameters; a key
+        that is no ensemble setting is refused).
+    obj : object, optional
+        Named in the errors (the network).
+    """
+    for key, value in ens_kwargs.items():
+        if not isinstance(getattr(nengo.Ensemble, key, None), Parameter):
+            raise ValidationError(
+                f"{key}={value!r} is not a nengo.Ensemble setting",
+                attr="ens_kwargs",
+                obj=obj,
+            )
+    config[nengo.Ensemble].update(
+        {
+            key: value
+            for key, value in DEFAULT_ENSEMBLE.items()
+            if not _configured(nengo.Ensemble, key)
+        }
+    )
+    config[nengo.Ensemble].update(ens_kwargs)
+
+
+def _configured(cls, key):
+    """Whether a network being built sets a default for ``cls.key``.
+
+    Looks through the configs of the networks entered now (nengo's
+    ``Config.context``), as `nengo.Config.default` does.
+    """
+    param = getattr(cls, key)
+    return any(
+        c in config.params and config[c] in param
+        for config in nengo.Config.context
+        for c in cls.__mro__
+    )
 
 
 def axis_population(sizes, label=None):
