@@ -30,18 +30,23 @@ workflow:
 
 The workflow by hand (``examples/train_nengo_dl_by_hand.py`` runs it):
 
-1. Build the model with an `.LMUCell`; call `configure_trainable` on the
-   top-level network.
+1. Declare the model as a `ModelSpec` and build its training network with
+   `build_network` (``rate=True, training=True``; with
+   ``external_memory=True`` the first memory's states are an input that
+   `training_inputs` computes); call `configure_trainable` on it. (Or build
+   any network with `.LMUCell`.)
 2. ``nengo_dl.Simulator(model, dt=item_duration, minibatch_size=...)``,
-   ``sim.compile`` and ``sim.fit`` (with any Keras callbacks): each
+   ``sim.compile`` (`recipe_optimizer`, `classification_loss` of an
+   `ItemReadout`) and ``sim.fit`` (with any Keras callbacks): each
    sequence item is one simulator step; spiking neurons train through
    their rate curves.
-3. ``sim.freeze_params(model)`` writes the trained values back into the
-   Nengo objects (`.LMUCell.get_kernels` reads them).
-4. Rebuild the cell at ``dt = item_duration / steps_per_item`` with the
-   trained kernels (a recurrent cell with `compensated_synapse`) and run it
+3. ``sim.freeze_params(trained_objects(built))`` writes the trained values
+   back into the Nengo objects; `read_params` reads them.
+4. Rebuild the model at ``dt = item_duration / steps_per_item`` with the
+   trained parameters (`build_network` with ``steps_per_item``: a
+   recurrent cell's loop compensated by `compensated_synapse`) and run it
    with spiking neurons in ``nengo_dl.Simulator``, ``nengo.Simulator`` or
-   on Loihi.
+   on Loihi; read it with ``ItemReadout(spec, steps_per_item, spiking=True)``.
 """
 
 from nengo_lmu.dl.config import configure_trainable, rate_version
