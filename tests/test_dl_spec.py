@@ -117,6 +117,8 @@ def test_specs_are_frozen_values():
     with pytest.raises(ReadonlyError):
         a.theta_items = 6
     with pytest.raises(ReadonlyError):
+        a.unknown_setting = 6
+    with pytest.raises(ReadonlyError):
         a.layers[0].order = 5
     with pytest.raises(TypeError):
         a.layers[0].memory_kwargs["state_scale"] = 1.0

@@ -376,7 +376,9 @@ def test_cell_spec_is_a_frozen_value():
     assert CellSpec(**dict(SPEC, order=1)) != CellSpec(**dict(SPEC, order=99))
     with pytest.raises(ReadonlyError):
         a.order = 5
-    assert a.order == 4
+    with pytest.raises(ReadonlyError):
+        a.new_setting = 5
+    assert a.order == 4 and not hasattr(a, "new_setting")
     assert pickle.loads(pickle.dumps(a)) == a
     cell = LMUCell(**SPEC, hidden_cell="rnn", add_to_container=False)
     assert cell.spec == CellSpec(**SPEC, hidden_cell="rnn")
