@@ -65,7 +65,7 @@ import numpy as np
 
 from nengo_lmu.data import mnist1d
 from nengo_lmu.dl import LMUClassifier, repeat_items
-from nengo_lmu.loihi import build_loihi, configure_for_loihi, loihi_memory_kwargs
+from nengo_lmu.loihi import build_loihi, configure_for_loihi, loihi_cell_kwargs
 
 ITEM = 0.05  # seconds per item
 
@@ -81,8 +81,10 @@ def classifier(memory_synapse=0.01, hidden_neuron_type=None, args=None):
         # Loihi filters all inputs of the hidden neurons with one synapse
         hidden_input_synapse=hidden_synapse,
         n_neurons=args.n_neurons,
-        memory_synapse=memory_synapse,
-        memory_kwargs=loihi_memory_kwargs(dt=args.dt),
+    )
+    memory = loihi_cell_kwargs(args.dt, synapse=memory_synapse)
+    layer.update(
+        memory_synapse=memory["memory_synapse"], memory_kwargs=memory["memory_kwargs"]
     )
     if hidden_neuron_type is not None:
         layer["hidden_neuron_type"] = hidden_neuron_type

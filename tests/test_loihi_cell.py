@@ -18,7 +18,7 @@ from nengo_lmu.loihi import (  # noqa: E402
     build_loihi,
     check_loihi,
     configure_for_loihi,
-    loihi_memory_kwargs,
+    loihi_cell_kwargs,
 )
 
 
@@ -35,9 +35,8 @@ def small_cell(seed=0, duration=1.0, **kwargs):
             theta=0.1,
             hidden_units=20,
             n_neurons=400,
-            memory_synapse=0.01,
-            memory_kwargs=loihi_memory_kwargs(),
             seed=seed,
+            **loihi_cell_kwargs(),
             **kwargs,
         )
         nengo.Connection(stim, model.cell.input, synapse=None)
@@ -134,10 +133,24 @@ def test_one_synapse_per_population():
     configure_for_loihi(model)
     with build_loihi(model, target="sim") as sim:
         sim.run_steps(5)
-        blocks = sim.model.objs[model.cell.hidden]["in"]
+        blocks = sim.model.objs[sim.copies[model.cell.hidden]]["in"]
     for block in blocks if isinstance(blocks, list) else [blocks]:
         assert block.compartment.tau_s == pytest.approx(0.05)
     assert conn.synapse == nengo.Lowpass(0.05)
+
+
+def test_plain_simulator_refuses_cell():
+    """A plain nengo_loihi.Simulator is refused with the fix named; the cell
+    model given to build_loihi is left as it was."""
+    model = small_cell()
+    with pytest.raises(LoihiMappingError, match="plain.*LMUCell.*build_loihi"):
+        nengo_loihi.Simulator(model)
+    conn = model.cell.trainable_connections["memory_kernel"]
+    synapse = conn.synapse
+    with build_loihi(model, target="sim") as sim:
+        sim.run_steps(5)
+    assert conn.synapse == synapse
+    assert sim.data[model.p_out].shape == (5, 20)
 
 
 def test_rate_hidden_layer_cannot_map():
