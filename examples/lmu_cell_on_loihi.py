@@ -12,7 +12,7 @@ timing. Run headless with ``python examples/lmu_cell_on_loihi.py``: it runs
 two runs' memory states (20 ms lowpass) and hidden outputs (100 ms lowpass:
 20 spiking units at ~40 Hz are too noisy to compare at shorter time
 scales), first 0.2 s dropped, and saves ``lmu_cell_on_loihi.png``. Measured
-2026-12-07: memory 0.133, hidden output 0.103 (seed 0); nengo against
+2026-12-07: memory 0.137, hidden output 0.106 (seed 0); nengo against
 itself with the hidden neurons started at zero voltage (as on the chip)
 differs by about 0.1 at the hidden output, so that much is spike timing,
 not a difference in what is computed.
