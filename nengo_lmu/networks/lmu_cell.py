@@ -1,5 +1,7 @@
 """The Legendre Memory Unit cell as a (spiking) Nengo network."""
 
+import inspect
+
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
@@ -14,6 +16,12 @@ from nengo_lmu.networks.cell_spec import (
 )
 from nengo_lmu.networks.legendre_memory import LegendreMemory
 from nengo_lmu.scaling import check_scale
+
+#: the memory's discretizer unless ``memory_kwargs`` give another (declared
+#: by `.LegendreMemory`)
+_MEMORY_DISCRETIZER = (
+    inspect.signature(LegendreMemory).parameters["discretizer"].default
+)
 
 __all__ = ["LMUCell", "CellSpec", "KERNELS", "DEFAULT_HIDDEN_NEURON", "HIDDEN_CELLS"]
 
@@ -211,7 +219,7 @@ class LMUCell(nengo.Network):
             hidden_synapse=hidden_synapse,
             hidden_input_synapse=hidden_input_synapse,
             dt=dt,
-            discretizer=memory_kwargs.get("discretizer", "zoh"),
+            discretizer=memory_kwargs.get("discretizer", _MEMORY_DISCRETIZER),
         )
         s = self.spec
         input_d, memory_d, order, hidden_units = (
