@@ -31,7 +31,7 @@ def preset(task, duration, dt=0.001, **kwargs):
     """The preset for `.delay_task`'s input, without ``dt`` (passed by it)."""
     process = nengo.processes.WhiteSignal(duration, high=task["freq"], rms=task["rms"])
     kwargs = loihi_memory_kwargs(
-        dt, input_process=process, order=task["order"], **kwargs
+        dt, input_process=process, order=task["order"], theta=task["theta"], **kwargs
     )
     del kwargs["dt"]
     return kwargs
@@ -255,6 +255,7 @@ def test_preset_follows_dt():
     assert ms1["solver"].weights and ms1["synapse"] == 0.01
     assert loihi_memory_kwargs(order=3)["synapse"] == 0.02
     assert loihi_memory_kwargs(order=6)["synapse"] == 0.01
+    assert loihi_memory_kwargs(order=6, theta=1.0)["synapse"] == 0.1
     assert "realization" not in ms1  # only with an input process
     process = nengo.processes.WhiteSignal(1, high=3)
     fit = loihi_memory_kwargs(input_process=process)

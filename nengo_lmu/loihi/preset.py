@@ -19,17 +19,22 @@ What was measured (``bench/bench_loihi.py``, nengo-loihi 1.1 emulator,
   through nengo-loihi's decode neurons and an extra 5 ms filter.
 - **The minimum-noise realisation, states scaled to 4 RMS** of the
   representative input (``realization="min-noise"``, ``scale_sigmas=4``).
-- **The synapse by order**: 20 ms up to order 3, 10 ms above (at
-  ``theta = 0.1 s``). A longer synapse averages more spikes (L1, order 3,
-  10 s, seeds 0-3: 0.065 at 20 ms against 0.113 at 10 ms at ``dt = 1 ms``;
-  0.052 against 0.074 at 0.5 ms), but an order-6 memory has larger
+- **The synapse by order and window**: ``0.2 * theta`` up to order 3,
+  ``0.1 * theta`` above (20 and 10 ms at ``theta = 0.1 s``). A longer
+  synapse averages more spikes (L1, order 3, 10 s, seeds 0-3: 0.065 at 20
+  ms against 0.113 at 10 ms at ``dt = 1 ms``; 0.052 against 0.074 at 0.5
+  ms), but an order-6 memory has larger
   recurrent weights, which a longer synapse makes larger still (D1, order
   6, 0.5 ms, 5 s, seeds 0-1: 0.143 at 20 ms, 0.115 at 10 ms, 0.112 at 7.5
   ms on seed 0 against 0.105). Longer synapses are no longer what fails
   with these settings (L1, 5 s, seed 0, 1 ms: 50 ms 0.067 on ``sim``,
   0.045 on ``simreal``; 100 ms 0.110 and 0.052; D1 on ``simreal``, 3 s:
   30 ms 0.124 against 0.186 at 10 ms), but they were not chosen on enough
-  seeds to enter the preset; 0.3 s diverges (`LONG_SYNAPSE`).
+  seeds to enter the preset; 0.3 s diverges (`LONG_SYNAPSE`). A long window
+  needs a long synapse: D2 (``theta = 1 s``, order 6, 1 Hz, 10 s, seed 0,
+  1 ms) scores 0.406 on nengo with 10 ms and 0.055 with 0.1 s (``simreal``
+  0.053; the integer ``sim`` 0.414: quantisation, see the nengo-loihi
+  guide).
 - **Zero initial voltages**, as on the chip.
 """
 
@@ -40,8 +45,9 @@ from nengo_lmu.checks import check_dt
 
 __all__ = ["LONG_SYNAPSE", "SYNAPSE", "loihi_cell_kwargs", "loihi_memory_kwargs"]
 
-#: Memory synapse of the preset, in seconds: for orders up to 3, and above.
-SYNAPSE = {3: 0.02, None: 0.01}
+#: Memory synapse of the preset, as a fraction of ``theta``: for orders up to
+#: 3, and above.
+SYNAPSE = {3: 0.2, None: 0.1}
 #: Longest memory synapse (s) measured to work on the emulator (L1, 1 ms,
 #: seed 0: 0.1 s gives NRMSE 0.052 on simreal, 0.3 s diverges: 2.6).
 LONG_SYNAPSE = 0.1
@@ -59,6 +65,7 @@ def loihi_memory_kwargs(
     dt=0.001,
     input_process=None,
     order=None,
+    theta=0.1,
     max_rates=None,
     intercepts=INTERCEPTS,
     tau_ref=None,
@@ -94,6 +101,8 @@ def loihi_memory_kwargs(
         scales each state by its worst case for ``|u| <= 1`` (less accurate).
     order : int, optional
         The memory's order; sets the default ``synapse``.
+    theta : float
+        The memory's window (seconds); sets the default ``synapse``.
     max_rates : (low, high), optional
         Uniform range of the firing rates (Hz). Default: periods of 5 to 3.3
         steps, ``(0.2 / dt, 0.3 / dt)`` (200-300 Hz at 1 ms, 400-600 Hz at
@@ -106,8 +115,9 @@ def loihi_memory_kwargs(
     reg : float
         Regularisation of the memory's weight solver.
     synapse : float, optional
-        The memory's synapse (seconds). Default: 20 ms for ``order <= 3``,
-        else (or without ``order``) 10 ms.
+        The memory's synapse (seconds). Default: ``0.2 * theta`` for
+        ``order <= 3``, else (or without ``order``) ``0.1 * theta``, at most
+        `LONG_SYNAPSE` (20 and 10 ms at ``theta = 0.1 s``).
     realization : {"min-noise", "diagonal"}
         Realisation of the states (only with ``input_process``).
     scale_sigmas : float
@@ -124,7 +134,8 @@ def loihi_memory_kwargs(
     """
     kwargs = _ensemble_kwargs(dt, max_rates, intercepts, tau_ref, reg)
     if synapse is None:
-        synapse = SYNAPSE[3] if order is not None and order <= 3 else SYNAPSE[None]
+        fraction = SYNAPSE[3] if order is not None and order <= 3 else SYNAPSE[None]
+        synapse = min(round(fraction * theta, 9), LONG_SYNAPSE)
     if not (isinstance(synapse, (int, float)) and synapse > 0):
         raise ValidationError(f"must be > 0 seconds (got {synapse!r})", attr="synapse")
     kwargs.update(dt=check_dt(dt), synapse=float(synapse))
