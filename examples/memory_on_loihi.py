@@ -40,6 +40,7 @@ def make_model(dt):
                 dt,
                 input_process=nengo.processes.WhiteSignal(10.0, high=3, rms=0.3),
                 order=order,
+                theta=theta,
             ),
         )
         nengo.Connection(model.stim, model.memory.input, synapse=None)

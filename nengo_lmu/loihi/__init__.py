@@ -11,7 +11,10 @@ The one path::
         stim = nengo.Node(nengo.processes.WhiteSignal(10, high=3, rms=0.3))
         process = nengo.processes.WhiteSignal(10, high=3, rms=0.3)
         memory = LegendreMemory(
-            0.1, 3, 384, **loihi_memory_kwargs(dt, input_process=process, order=3)
+            0.1,
+            3,
+            384,
+            **loihi_memory_kwargs(dt, input_process=process, order=3, theta=0.1),
         )
         nengo.Connection(stim, memory.input, synapse=None)
         probe = nengo.Probe(memory.output, synapse=0.01)
