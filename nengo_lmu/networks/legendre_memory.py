@@ -225,7 +225,10 @@ class LegendreMemory(nengo.Network):
     solver : nengo.solvers.Solver
         The memory's solver (see ``solver`` above).
     recurrent_connection : nengo.Connection
-        The population's connection to itself.
+        The loop, through the memory's synapse: from ``decoded`` back to the
+        population (the population's one decoded connection feeds
+        ``decoded``, the loop and ``state``), or, with a weight solver, from
+        the population's neurons straight back to them.
     input_connection : nengo.Connection
         The input (``input``, or the input population's decoded spikes) to
         the state population's neurons, transform ``E @ V`` (encoders times
@@ -357,14 +360,29 @@ class LegendreMemory(nengo.Network):
             axis = AxisSolver(self._sizes, solver)
             recurrent_solver = AxisSolver(self._sizes, solver, weights=solver.weights)
         W, V = self.recurrent_transform, self.input_transform
-        # a weight solver makes the loop neuron-to-neuron; readouts stay decoded
-        self.recurrent_connection = nengo.Connection(
-            ens,
-            ens,
-            transform=W,
-            synapse=synapse,
-            solver=recurrent_solver,
-        )
+        Ti = np.linalg.inv(T)
+        direct = isinstance(ens.neuron_type, nengo.Direct)
+        # Without a weight solver the population has one decoded connection,
+        # into `decoded`, and the loop and `state` read that node: nengo
+        # would otherwise merge the decoders of every decoded connection into
+        # one product, which BLAS libraries split over threads (18 x 1000 at
+        # order 6: 5x slower than 6 x 1000 with two idle threads, 2000x with
+        # busy ones). A weight solver makes the loop neuron-to-neuron
+        # (nengo-loihi cannot solve weights through a node).
+        shared = not recurrent_solver.weights and not direct
+        if shared:
+            nengo.Connection(ens, self.decoded, transform=T, synapse=None, solver=axis)
+            self.recurrent_connection = nengo.Connection(
+                self.decoded, ens, transform=W @ Ti, synapse=synapse
+            )
+        else:
+            self.recurrent_connection = nengo.Connection(
+                ens,
+                ens,
+                transform=W,
+                synapse=synapse,
+                solver=recurrent_solver,
+            )
         # The input enters at the neurons, J += gain * (E @ V) u, the same
         # current as a connection into the ensemble. On nengo-loihi this sends
         # u itself from the host (one on/off pair per channel, range +-1) and
@@ -389,7 +407,6 @@ class LegendreMemory(nengo.Network):
             )
             source = self.input_ensemble
             in_solver = dict(solver=AxisSolver(self._input_sizes, self._rate_solver))
-        direct = isinstance(ens.neuron_type, nengo.Direct)
         self.input_connection = nengo.Connection(
             source,
             ens if direct else ens.neurons,
@@ -399,13 +416,19 @@ class LegendreMemory(nengo.Network):
         )
         # `state` = T * (the ensemble's input): the same decoded signals
         # through the same synapse, mapped to the Legendre basis
-        nengo.Connection(ens, self.state, transform=T @ W, synapse=synapse, solver=axis)
+        if shared:
+            nengo.Connection(
+                self.decoded, self.state, transform=T @ W @ Ti, synapse=synapse
+            )
+        else:
+            nengo.Connection(
+                ens, self.state, transform=T @ W, synapse=synapse, solver=axis
+            )
+            nengo.Connection(ens, self.decoded, transform=T, synapse=None, solver=axis)
         nengo.Connection(
             source, self.state, transform=T @ V @ R, synapse=synapse, **in_solver
         )
-        nengo.Connection(ens, self.decoded, transform=T, synapse=None, solver=axis)
         # `drive` = T^-1 state: the ensemble's input in realised coordinates
-        Ti = np.linalg.inv(T)
         nengo.Connection(self.state, self.drive, transform=Ti, synapse=None)
         C = self.readout(self.theta)
         nengo.Connection(self.state, self.output, transform=C, synapse=None)
