@@ -78,7 +78,7 @@ def __dir__():
 
 
 class _RegisterWithNengoLoihi(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Import ``nengo_lmu.loihi.build`` (which registers nengo-lmu's build
+    """Import ``nengo_lmu.loihi.register`` (which registers nengo-lmu's build
     functions with nengo-loihi's builder) right after ``nengo_loihi`` is
     imported. Finds nothing itself: it wraps the spec that the other finders
     return for ``nengo_loihi``, once, and then leaves ``sys.meta_path``."""
@@ -100,7 +100,7 @@ class _RegisterWithNengoLoihi(importlib.abc.MetaPathFinder, importlib.abc.Loader
     def exec_module(self, module):
         self._loader.exec_module(module)
         try:
-            importlib.import_module(f"{__name__}.build")
+            importlib.import_module(f"{__name__}.register")
         except Exception as e:  # never break the import of nengo_loihi
             warnings.warn(
                 f"nengo_lmu.loihi could not register its nengo-loihi checks ({e!r})"
@@ -114,6 +114,6 @@ def _remove_finder():
 
 
 if "nengo_loihi" in sys.modules:
-    importlib.import_module(f"{__name__}.build")
+    importlib.import_module(f"{__name__}.register")
 elif not any(isinstance(f, _RegisterWithNengoLoihi) for f in sys.meta_path):
     sys.meta_path.insert(0, _RegisterWithNengoLoihi())

@@ -1,12 +1,8 @@
 """Build networks for nengo-loihi without touching the caller's model.
 
-Imports ``nengo_loihi``. Importing this module also registers, with
-nengo-loihi's builder, build functions for `.LegendreMemory` and `.LMUCell`
-that check the time step and refuse a plain ``nengo_loihi.Simulator``
-(which would run the memory wrong: see `build_loihi`), naming the fix.
+Imports ``nengo_loihi``.
 """
 
-import contextvars
 import math
 import traceback
 from collections.abc import Mapping
@@ -23,14 +19,10 @@ from nengo_lmu.loihi.checks import (
     _on_chip,
     _same,
     _tau,
-    check_dt_matches,
     check_loihi,
 )
-from nengo_lmu.networks.legendre_memory import LegendreMemory
-from nengo_lmu.networks.lmu_cell import LMUCell
+from nengo_lmu.loihi.register import _BUILDING
 
-#: Set while `build_loihi` builds (the registered build functions read it).
-_BUILDING = contextvars.ContextVar("nengo_lmu_build_loihi", default=False)
 
 _ADVICE = {
     "weight exponent": (
@@ -224,31 +216,6 @@ def _loihi_copy(network, decode_tau):
     return copy, copies
 
 
-def _build_on_loihi(model, network, **kwargs):
-    """nengo-loihi's build function for nengo-lmu networks: checks the time
-    step, refuses a build not made by `build_loihi`, else builds the network
-    as nengo-loihi builds any network."""
-    check_dt_matches(network, model.dt)
-    if not _BUILDING.get():
-        kind = type(network).__name__
-        raise LoihiMappingError(
-            f"{network}: a plain nengo_loihi.Simulator runs a {kind} wrong (its "
-            "probed output port is removed with the passthrough nodes and reads 0, "
-            "and its input is filtered twice, on the host and on the chip); build "
-            "it with nengo_lmu.loihi.build_loihi(model, dt=..., target=...), which "
-            "returns the nengo_loihi.Simulator of a copy prepared for the chip"
-        )
-    return nengo_loihi.builder.Builder.builders[nengo.Network](model, network, **kwargs)
-
-
-def _register():
-    builders = nengo_loihi.builder.Builder.builders
-    for cls in (LegendreMemory, LMUCell):
-        if cls not in builders:
-            nengo_loihi.builder.Builder.register(cls)(_build_on_loihi)
-
-
-_register()
 
 
 def to_loihi_neurons(network, nengo_dl_noise=None):
