@@ -79,7 +79,9 @@ theta, 0.2 up to order 3 and 0.1 above. L1 at 1 ms, 5 s, sim: 10 ms 0.147,
 20 ms 0.065 against 0.113 at 1 ms, 0.052 against 0.074 at 0.5 ms. D1 at 0.5
 ms, 5 s, sim, seeds 0-1: 20 ms 0.143, 10 ms 0.115, 7.5 ms 0.112 on seed 0
 (10 ms: 0.105). D2 at 1 ms, 10 s, seed 0: 10 ms gives 0.406 on nengo and
-0.496 on sim; 0.1 s gives 0.055 on nengo, 0.053 on simreal, 0.414 on sim.
+0.496 on sim; 0.1 s gives 0.055 on nengo, 0.053 on simreal, 0.414 on sim;
+50 ms 0.101, 0.097, 0.218; 0.2 s sim 0.417; 99.4 ms (the chip's decay grid,
+41/4096) sim 0.396.
 
 Updated 2026-12-07 on the long synapses below: with the preset's settings
 (weight solver, minimum-noise states at 4 RMS, the input at the neurons)
