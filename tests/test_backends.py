@@ -14,7 +14,7 @@ import pytest
 
 from nengo_lmu import LegendreMemory
 from nengo_lmu.delay_task import delay_task
-from nengo_lmu.networks.legendre_memory import loihi_memory_kwargs
+from nengo_lmu.loihi import loihi_memory_kwargs
 
 BACKENDS = ("nengo", "nengo_dl", "nengo_loihi")
 
@@ -51,8 +51,7 @@ def test_delay_l1(backend, seed):
         simulator=simulator,
         configure=configure,
         realization="min-noise",
-        **L1,
-        **loihi_memory_kwargs(),
+        **{**L1, **loihi_memory_kwargs(0.001, synapse=L1["synapse"])},
     )
     assert r.nrmse_ideal_delay < 0.01
     bound = BOUNDS[name]
@@ -64,7 +63,7 @@ def test_same_network_everywhere(backend):
     name, simulator, configure = backend
     with nengo.Network(seed=0) as model:
         stim = nengo.Node(nengo.processes.WhiteSignal(1.0, high=3, rms=0.3, seed=0))
-        mem = LegendreMemory(0.1, 3, 96, synapse=0.01, **loihi_memory_kwargs())
+        mem = LegendreMemory(0.1, 3, 96, **loihi_memory_kwargs(0.001, synapse=0.01))
         nengo.Connection(stim, mem.input, synapse=None)
         probes = [
             nengo.Probe(p, synapse=0.02) for p in (mem.output, mem.state, mem.decoded)

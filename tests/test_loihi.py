@@ -119,13 +119,7 @@ IMPORTS = {
     "nengo_loihi first": "import nengo_loihi; import nengo_lmu.loihi",
     "checks first": "import nengo_lmu.loihi.checks; import nengo_loihi",
     "build first": "from nengo_lmu.loihi import build_loihi; import nengo_loihi",
-    "nengo_lmu only": pytest.param(
-        "import nengo_lmu; import nengo_loihi",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="needs nengo_lmu/__init__.py to import nengo_lmu.loihi",
-        ),
-    ),
+    "nengo_lmu only": "import nengo_lmu; import nengo_loihi",
 }
 
 

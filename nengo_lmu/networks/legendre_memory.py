@@ -6,7 +6,6 @@ from nengo.exceptions import ValidationError
 from nengo.utils.network import with_self
 from nengo.utils.numpy import rms
 
-from nengo_lmu.checks import check_dt
 from nengo_lmu.lti import discretize
 from nengo_lmu.mapping import principle3
 
@@ -27,84 +26,6 @@ from nengo_lmu.networks.window import window_function_output
 from nengo_lmu.reference import discrete_readout
 from nengo_lmu.scaling import process_realization, window_bound
 from nengo_lmu.solvers import AxisSolver, TemporalSolver
-
-
-def loihi_memory_kwargs(
-    max_rates=None, intercepts=(-1.0, 0.3), tau_ref=None, reg=0.01, dt=0.001
-):
-    """Keyword arguments that make a `.LegendreMemory` suited to Loihi.
-
-    Pass them to the constructor (``LegendreMemory(..., **loihi_memory_kwargs())``);
-    keys given explicitly after them win. Firing rates and intercepts are
-    sampled when an ensemble is created, so they cannot be changed by a later
-    configuration step. The same network runs unchanged on `nengo.Simulator`
-    and ``nengo_dl.Simulator``. Defined here, without importing
-    ``nengo_loihi``, so that a model can be built for Loihi anywhere; also
-    available as ``nengo_lmu.loihi.loihi_memory_kwargs``.
-
-    Parameters
-    ----------
-    max_rates : (low, high), optional
-        Uniform range of the firing rates (Hz). Default ``(0.2 / dt, 0.3 /
-        dt)``: firing periods of 3.3 to 5 steps (200-300 Hz at ``dt = 1
-        ms``). Loihi neurons fire at integer periods (``1 / rate`` in steps;
-        with a refractory period of one step the rates possible are ``1 /
-        (k dt)``, k = 2, 3, ...: 500, 333, 250, 200, ... Hz at 1 ms), so the
-        tuning curves are staircases that get coarser as the period
-        shortens; periods, not rates in Hz, are what the chip limits.
-    intercepts : (low, high)
-        Uniform range of the intercepts.
-    tau_ref : float, optional
-        Refractory period of the LIF neurons, in seconds (default ``dt``, one
-        step).
-    reg : float
-        Regularisation of the memory's solver, relative to the largest
-        activity.
-    dt : float
-        The simulator time step the memory will run at (seconds); sets the
-        default rates and refractory period.
-
-    Notes
-    -----
-    Measured on the emulator (``bench/bench_loihi.py``): intercepts up to 0.3
-    (rather than 0.5) and ``reg=0.01`` (rather than 0.003) keep the largest
-    recurrent weights, which set the 8-bit weight step, smaller (L1 on
-    ``target="sim"``, 3 s, 3 seeds: 0.098 instead of about 0.14). Halving
-    ``dt`` doubles the rates at the same periods: L1 at ``dt = 0.5 ms``
-    (400-600 Hz, states scaled to 4 RMS) scores 0.069 on ``"sim"`` instead
-    of 0.154 at 1 ms (10 s, held-out seeds 4-5; 0.074 on the tuning seeds
-    0-3), for twice the chip steps and spikes per second (see the
-    nengo-loihi guide).
-
-    Returns
-    -------
-    dict
-        ``solver``: ``LstsqL2(reg, weights=True)``, so that the recurrent
-        connection is neuron-to-neuron (no decode neurons and ``decode_tau``
-        filter in the loop); ``neuron_type``: LIF with zero initial voltages
-        (as on the chip); ``max_rates``; ``intercepts``.
-    """
-    dt = check_dt(dt)
-    if max_rates is None:
-        max_rates = (0.2 / dt, 0.3 / dt)
-    if tau_ref is None:
-        tau_ref = dt
-    for name, pair in (("max_rates", max_rates), ("intercepts", intercepts)):
-        if len(pair) != 2 or not pair[0] <= pair[1]:
-            raise ValidationError(
-                f"must be a (low, high) pair with low <= high (got {pair!r})",
-                attr=name,
-            )
-    if not max_rates[0] > 0:
-        raise ValidationError(f"must be > 0 (got {max_rates!r})", attr="max_rates")
-    return dict(
-        solver=nengo.solvers.LstsqL2(reg=reg, weights=True),
-        neuron_type=nengo.LIF(
-            tau_ref=tau_ref, initial_state={"voltage": nengo.dists.Choice([0])}
-        ),
-        max_rates=nengo.dists.Uniform(*max_rates),
-        intercepts=nengo.dists.Uniform(*intercepts),
-    )
 
 
 class LegendreMemory(nengo.Network):
@@ -190,7 +111,7 @@ class LegendreMemory(nengo.Network):
         400-800 Hz, unless the enclosing network's config sets
         ``nengo.Ensemble`` defaults for them, which are honoured as in
         nengo's own networks. ``nengo.Direct()`` gives the exact
-        (non-neural) system. For Loihi, `.loihi_memory_kwargs` gives the
+        (non-neural) system. For Loihi, `nengo_lmu.loihi.loihi_memory_kwargs` gives the
         solver and ensemble settings to pass here.
 
     Attributes
