@@ -724,7 +724,7 @@ def test_scaled_firing_rates_deploy_the_same_regressor(regressor, tmp_path):
     nengo's LIF and 0.042 with neurons firing three times as fast.
     """
     from nengo_lmu.dl import rate_version
-    from nengo_lmu.networks.legendre_memory import DEFAULT_ENSEMBLE
+    from nengo_lmu.networks.populations import DEFAULT_ENSEMBLE
     from nengo_lmu.neurons import scale_firing_rates
 
     reg, _, (xt, yt) = regressor

@@ -516,7 +516,7 @@ def test_bad_readouts_and_sizes():
 
 def test_loihi_memory_kwargs_follow_dt():
     """Loihi rates are set in firing periods: halving dt doubles them."""
-    from nengo_lmu.networks.legendre_memory import loihi_memory_kwargs
+    from nengo_lmu.loihi.preset import loihi_memory_kwargs
 
     ms1 = loihi_memory_kwargs()
     assert (ms1["max_rates"].low, ms1["max_rates"].high) == (200, 300)

@@ -17,7 +17,7 @@ from nengo_lmu.dl.deploy import compensated_synapse, run_sequences
 from nengo_lmu.dl.inputs import pad_items
 from nengo_lmu.networks import LMUCell
 from nengo_lmu.networks.cell_kernels import full_transform
-from nengo_lmu.networks.legendre_memory import DEFAULT_ENSEMBLE
+from nengo_lmu.networks.populations import DEFAULT_ENSEMBLE
 from nengo_lmu.neurons import scale_firing_rates
 
 #: the first memory's state scale is this many RMS of its states

@@ -7,7 +7,7 @@ builder imports it when NengoDL builds a memory, so users never need to.
 import nengo_dl
 import tensorflow as tf
 
-from nengo_lmu.networks.legendre_memory import CheckFinite
+from nengo_lmu.networks.builder import CheckFinite
 
 
 @nengo_dl.builder.Builder.register(CheckFinite)
