@@ -185,9 +185,10 @@ def window_errors(u, output, theta, dt=0.001):
 )
 def test_overload_recovers(level, input_process, plt, seed):
     """An input of any size, held for 0.5 s, leaves the memory back at its
-    normal error three windows after the input returns to range (measured
-    on 6 seeds: the window starting two windows after it at 0.3-2x the
-    normal run's worst window, every later one at most 1x)."""
+    normal error two windows after the input returns to range. Measured on
+    6 seeds, levels 1e3, -1e3 and 1e6, with and without an input process:
+    from two windows after it on, every window within 1.93x the normal
+    run's worst window (within 1.5x in 34 of the 36 runs)."""
     theta, dt = 0.1, 0.001
     u = white(4, 10, seed=seed).run(4)
     kwargs = dict(theta=theta, order=6, n_neurons=1000, input_neurons=200)
@@ -205,7 +206,7 @@ def test_overload_recovers(level, input_process, plt, seed):
     back = 15  # the input is back in range from window 15 on
     worst = np.max(e_normal[5:])  # the normal run's worst window
     assert np.all(np.isfinite(data["state"]))
-    assert e[back + 2] < 4 * worst, f"two windows on: {e[back + 2]:.3f} ({worst:.3f})"
+    assert e[back + 2] < 2.5 * worst, f"two windows on: {e[back + 2]:.3f} ({worst:.3f})"
     assert np.all(e[back + 3 :] < 1.5 * worst), (
         f"windows after the overload: {np.round(e[back + 3 :], 3)}, normal at most "
         f"{worst:.3f}"
