@@ -87,10 +87,11 @@ class LegendreMemory(nengo.Network):
         ceiling ``1 / tau_ref`` at the radius the states were scaled for
         (``scale_sigmas`` RMS values of ``input_process``, else 1), so an
         overload saturates them instead of charging the memory's synapse:
-        the memory is back at its normal error three windows after the
-        input returns to range (about ``synapse.tau * ln(overload)`` without
-        the population). It costs little accuracy but 20-35% of the steps per
-        second in nengo (see the nengo simulator guide).
+        two windows after the input returns to range the memory's error is
+        within twice the worst of a normal run (about ``synapse.tau *
+        ln(overload)`` without the population). It costs some accuracy (D1,
+        3 seeds: 0.028 against 0.026) and steps per second in nengo (see the
+        nengo simulator guide).
     solver : nengo.solvers.Solver, optional
         Decoder solver of the memory's connections. Default: with an
         ``input_process`` and spiking LIF neurons, `.TemporalSolver`, which
