@@ -70,8 +70,11 @@ def make_data(n, rng):
     return (x + 0.3 * rng.randn(n, N_ITEMS))[:, :, None], y
 
 
-# the deployment network, untrained (what Nengo GUI shows)
-model = build_network(SPEC, state_scale=np.ones(6), steps_per_item=STEPS).model
+# the deployment network, untrained (what Nengo GUI shows), its parts named
+# as the GUI layout (train_nengo_dl_by_hand.py.cfg) plots them
+_built = build_network(SPEC, state_scale=np.ones(6), steps_per_item=STEPS)
+model = _built.model
+model.x, model.cell, model.logits = _built.stim, _built.cells[0], _built.readout
 
 
 def main(n_train=1000, n_val=200, n_test=300, epochs=20, plot=True):
