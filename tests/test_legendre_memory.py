@@ -555,3 +555,30 @@ def test_enclosing_config_honoured():
     with nengo.Simulator(model, progress_bar=False) as sim:
         rates = sim.data[ens].max_rates
     assert np.all((rates >= 100) & (rates <= 200))
+
+
+def test_new_trajectories_for_large_populations():
+    """The temporal decoders of a large population get trajectories from new
+    draws of a periodic input process, each past its onset."""
+    from nengo_lmu.lti import discretize
+    from nengo_lmu.solvers import TRAJECTORY_PER_NEURON, new_trajectories
+
+    process = white(5, 10)  # periodic: 5 s of independent input
+    with nengo.Network(seed=1):
+        mem = LegendreMemory(0.1, 6, 8000, input_process=process)
+    spec = mem.spec
+    Ad, Bd = discretize(mem.delay.A, mem.delay.B, spec.dt)
+    per_axis = 8000 / 6
+    x = new_trajectories(process, Ad, Bd, per_axis, 20.0, spec, seed=1)
+    draws = int(np.ceil(TRAJECTORY_PER_NEURON * per_axis / 5)) - 1
+    assert x.shape == (draws * (5000 - 200), 6)
+    # new draws, not the first period repeated
+    first = mem._state_samples[5000:10000]
+    assert not np.allclose(x[:4800], first[200:])
+    # past the onset, every state within the range the first draw scaled for
+    scale = np.max(np.abs(mem._state_samples[:20000]), axis=0)
+    assert np.all(np.max(np.abs(x), axis=0) < 2 * scale)
+    # the memory fits on all of them; 1000 neurons need no new draws of a
+    # 10 s-periodic input (as in the delay benchmark)
+    assert len(mem._state_samples) == 20000 + len(x)
+    assert new_trajectories(white(10, 10), Ad, Bd, 1000 / 6, 20.0, spec, 1) is None

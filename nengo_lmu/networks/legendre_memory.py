@@ -25,7 +25,7 @@ from nengo_lmu.networks.populations import (  # noqa: F401  (DEFAULT_ENSEMBLE)
 from nengo_lmu.networks.window import window_function_output
 from nengo_lmu.reference import discrete_readout
 from nengo_lmu.scaling import process_realization, window_bound
-from nengo_lmu.solvers import AxisSolver, TemporalSolver
+from nengo_lmu.solvers import AxisSolver, TemporalSolver, new_trajectories
 
 
 class LegendreMemory(nengo.Network):
@@ -371,8 +371,10 @@ class LegendreMemory(nengo.Network):
         keeps the sampled states and the input's radius."""
         spec = self.spec
         duration = max(20.0, 50 * spec.theta)
-        rng = np.random.RandomState(0 if self.seed is None else self.seed)
-        u = spec.input_process.run(duration, d=spec.memory_d, dt=spec.dt, rng=rng)
+        seed = 0 if self.seed is None else self.seed
+        u = spec.input_process.run(
+            duration, d=spec.memory_d, dt=spec.dt, rng=np.random.RandomState(seed)
+        )
         rms_u = rms(u, axis=0)
         self._input_radius = np.where(rms_u > 0, spec.scale_sigmas * rms_u, 1.0)
         C = self.delay.readout(max(spec.theta - 0.5 * spec.dt, 0))
@@ -380,6 +382,14 @@ class LegendreMemory(nengo.Network):
         T, self._state_samples = process_realization(
             Ad, Bd, u, C, a, spec.realization, spec.scale_sigmas
         )
+        # more trajectories where the temporal decoders need them (see
+        # `.new_trajectories`)
+        per_axis = (spec.n_neurons - spec.input_neurons) / spec.dimensions
+        extra = new_trajectories(
+            spec.input_process, Ad, Bd, per_axis, duration, spec, seed
+        )
+        if extra is not None:
+            self._state_samples = np.vstack([self._state_samples, extra])
         return T
 
     @property
