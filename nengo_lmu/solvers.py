@@ -11,7 +11,7 @@ from nengo.exceptions import ValidationError
 from nengo.params import NdarrayParam
 from scipy.signal import lfilter
 
-from nengo_lmu.lti import simulate
+from nengo_lmu.lti import discretize, simulate
 from nengo_lmu.params import FiniteParam
 
 
@@ -276,28 +276,32 @@ class TemporalSolver(nengo.solvers.Solver):
 TRAJECTORY_PER_NEURON = 0.06
 
 
-def new_trajectories(process, Ad, Bd, per_axis, duration, spec, seed):
-    """State trajectories from new draws of ``process``, where needed.
+def new_trajectories(spec, seconds, seed):
+    """State trajectories from new draws of a memory's input process.
 
-    A memory samples its states under ``process`` for ``duration`` seconds;
-    a periodic process (``nengo.processes.WhiteSignal``) repeats itself
-    within them. When ``per_axis`` neurons per state axis need more than
-    the independent seconds sampled (`TRAJECTORY_PER_NEURON` per neuron),
-    the process is drawn again with new generators (seeded by ``seed`` and
-    the draw), each draw simulated from rest with its first two windows
-    dropped (the onset from zero state drives high-order states far past
-    their scale).
+    A memory samples its states for ``seconds`` of ``spec.input_process``
+    (a `.MemorySpec`); a periodic process (``nengo.processes.WhiteSignal``)
+    repeats itself within them. Where its state population needs more
+    independent input than that (`TRAJECTORY_PER_NEURON` per neuron of an
+    axis), the process is drawn again with new generators (seeded by
+    ``seed`` and the draw), each draw simulated from rest with its first two
+    windows dropped (the onset from zero state drives high-order states far
+    past their scale).
 
     Returns
     -------
     (steps, memory_d * order) ndarray or None
         Channel-major, like the memory's state; None when none are needed.
     """
+    process = spec.input_process
+    per_axis = (spec.n_neurons - spec.input_neurons) / spec.dimensions
     period = getattr(process, "period", None)
-    have = duration if period is None else min(period, duration)
+    have = seconds if period is None else min(period, seconds)
     need = TRAJECTORY_PER_NEURON * per_axis
     if need <= have:
         return None
+    A, B = spec.delay.A, spec.delay.B
+    Ad, Bd = discretize(A, B, spec.dt, method=spec.discretizer)
     skip = int(np.ceil(2 * spec.theta / spec.dt))
     xs = []
     for k in range(1, int(np.ceil(need / have - 1e-9))):

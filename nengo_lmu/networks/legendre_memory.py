@@ -267,11 +267,18 @@ class LegendreMemory(nengo.Network):
         if isinstance(solver, TemporalSolver) and not isinstance(
             ens.neuron_type, nengo.Direct
         ):
-            # decoders fit to the neurons the simulator will run
+            # decoders fit to the neurons the simulator will run, along the
+            # sampled states and, for large populations, new draws of the input
+            states = self._state_samples
+            extra = new_trajectories(
+                self.spec, len(states) * self.dt, self._process_seed()
+            )
+            if extra is not None:
+                states = np.vstack([states, extra])
             decoders = solver.fit_ensemble(
                 ens,
                 self._sizes,
-                self._state_samples @ np.linalg.inv(T).T,
+                states @ np.linalg.inv(T).T,
                 self.dt,
                 filter_tau=0.3 * self.theta,
                 rng=self._construction_rng(),
@@ -366,14 +373,20 @@ class LegendreMemory(nengo.Network):
             return np.random.RandomState(0)
         return np.random.RandomState([parent.seed, len(parent.networks)])
 
+    def _process_seed(self):
+        """Seed of the draws of ``input_process`` made with the memory."""
+        return 0 if self.seed is None else self.seed
+
     def _process_realization(self, Ad, Bd):
         """Realisation scaled under ``input_process`` (`.process_realization`);
         keeps the sampled states and the input's radius."""
         spec = self.spec
         duration = max(20.0, 50 * spec.theta)
-        seed = 0 if self.seed is None else self.seed
         u = spec.input_process.run(
-            duration, d=spec.memory_d, dt=spec.dt, rng=np.random.RandomState(seed)
+            duration,
+            d=spec.memory_d,
+            dt=spec.dt,
+            rng=np.random.RandomState(self._process_seed()),
         )
         rms_u = rms(u, axis=0)
         self._input_radius = np.where(rms_u > 0, spec.scale_sigmas * rms_u, 1.0)
@@ -382,14 +395,6 @@ class LegendreMemory(nengo.Network):
         T, self._state_samples = process_realization(
             Ad, Bd, u, C, a, spec.realization, spec.scale_sigmas
         )
-        # more trajectories where the temporal decoders need them (see
-        # `.new_trajectories`)
-        per_axis = (spec.n_neurons - spec.input_neurons) / spec.dimensions
-        extra = new_trajectories(
-            spec.input_process, Ad, Bd, per_axis, duration, spec, seed
-        )
-        if extra is not None:
-            self._state_samples = np.vstack([self._state_samples, extra])
         return T
 
     @property
