@@ -18,9 +18,8 @@ from nengo.params import Parameter
 from nengo_lmu.networks import LMUCell
 from nengo_lmu.networks.cell_spec import (
     DEFAULT_HIDDEN_NEURON,
-    HIDDEN_CELLS,
+    CellSpec,
     KwargsParam,
-    StepLowpassParam,
     StrictBoolParam,
 )
 from nengo_lmu.params import (
@@ -69,26 +68,20 @@ hidden_kwargs
         As for `.LMUCell`.
     """
 
-    memory_d = CountParam("memory_d", low=1, readonly=True)
-    order = CountParam("order", low=1, readonly=True)
-    hidden_units = CountParam("hidden_units", low=1, readonly=True)
+    # the cell's own settings, declared (and validated) once, on CellSpec
+    memory_d = CellSpec.memory_d
+    order = CellSpec.order
+    hidden_units = CellSpec.hidden_units
     theta_items = FiniteParam("theta_items", low=1, optional=True, readonly=True)
     seed = CountParam("seed", optional=True, readonly=True)
     n_neurons = CountParam("n_neurons", low=1, optional=True, readonly=True)
-    hidden_cell = ChoiceParam("hidden_cell", HIDDEN_CELLS, readonly=True)
-    hidden_to_memory = StrictBoolParam("hidden_to_memory", readonly=True)
-    memory_to_memory = StrictBoolParam("memory_to_memory", readonly=True)
-    input_to_hidden = StrictBoolParam("input_to_hidden", readonly=True)
-    hidden_neuron_type = InstanceParam(
-        "hidden_neuron_type",
-        nengo.neurons.NeuronType,
-        "nengo neuron type",
-        readonly=True,
-    )
-    hidden_synapse = StepLowpassParam("hidden_synapse", readonly=True)
-    hidden_input_synapse = StepLowpassParam(
-        "hidden_input_synapse", optional=True, readonly=True
-    )
+    hidden_cell = CellSpec.hidden_cell
+    hidden_to_memory = CellSpec.hidden_to_memory
+    memory_to_memory = CellSpec.memory_to_memory
+    input_to_hidden = CellSpec.input_to_hidden
+    hidden_neuron_type = CellSpec.hidden_neuron_type
+    hidden_synapse = CellSpec.hidden_synapse
+    hidden_input_synapse = CellSpec.hidden_input_synapse
     memory_neuron_type = InstanceParam(
         "memory_neuron_type",
         nengo.neurons.NeuronType,
