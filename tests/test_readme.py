@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 from nengo.utils.numpy import nrmse
 
+from nengo_lmu.reference import delayed_input
+
 README = pathlib.Path(__file__).parent.parent / "README.md"
 
 
@@ -24,8 +26,8 @@ def quick_start(heading):
 
 def delay_error(u, out, theta, dt, transient=0.3):
     """NRMSE of ``out`` against ``u`` delayed by ``theta`` (both filtered alike)."""
-    k, skip = int(round(theta / dt)), int(round(transient / dt))
-    return nrmse(out[skip:, 0], u[skip - k : len(u) - k, 0])
+    skip = int(round(transient / dt))
+    return nrmse(out[skip:], delayed_input(u, theta, dt)[skip:])
 
 
 def test_readme_nengo_quick_start():
@@ -42,5 +44,5 @@ def test_readme_loihi_quick_start():
     ns = quick_start("Quick start: nengo-loihi")
     sim = ns["loihi_sim"]
     error = delay_error(sim.data[ns["p_in"]], sim.data[ns["p_loihi"]], 0.1, sim.dt)
-    # measured 0.026 over this 1 s; the goal for L1 at dt 0.5 ms is 0.07
+    # measured 0.024-0.030 over this 1 s (runs vary); L1 goal at 0.5 ms: 0.07
     assert error < 0.07, f"README Loihi memory: NRMSE {error:.3f} on the emulator"
