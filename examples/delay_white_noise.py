@@ -26,7 +26,7 @@ process = nengo.processes.WhiteSignal(10.0, high=10, rms=0.3)
 with nengo.Network(seed=0) as model:
     stim = nengo.Node(process)
     # 1000 LIF neurons in total, one 1-D ensemble per Legendre coefficient
-    memory = LegendreMemory(theta, order=6, n_neurons=1000, input_process=process)
+    memory = LegendreMemory(theta, order=6, n_neurons=1000, scaling=process)
     nengo.Connection(stim, memory.input, synapse=None)
     window = memory.add_output(delays=delays, label="window")
     # for Nengo GUI: the input beside the memory's output (one plot), and a

@@ -38,7 +38,7 @@ def make_model(dt):
             384,
             **loihi_memory_kwargs(
                 dt,
-                input_process=nengo.processes.WhiteSignal(10.0, high=3, rms=0.3),
+                scaling=nengo.processes.WhiteSignal(10.0, high=3, rms=0.3),
                 order=order,
                 theta=theta,
             ),

@@ -48,7 +48,7 @@ _delay = LegendreDelay(theta, order)
 _Ad, _Bd = discretize(_delay.A, _delay.B, dt)
 _u = np.array([pulse(k * dt) for k in range(int(round(2 * theta / dt)))])
 _x = simulate(_Ad, _Bd, _u)
-state_scale = 1.2 * np.max(np.abs(_x), axis=0)
+scale = 1.2 * np.max(np.abs(_x), axis=0)
 
 # preferred delays of the time cells, spread over the window; encoders are the
 # readout rows of those delays, normalised (unit encoders)
@@ -61,7 +61,7 @@ state_norm = float(np.max(np.linalg.norm(_x, axis=1)))
 
 with nengo.Network(seed=0) as model:
     stim = nengo.Node(pulse)
-    memory = LegendreMemory(theta, order, n_neurons=1000, state_scale=state_scale)
+    memory = LegendreMemory(theta, order, n_neurons=1000, scaling=scale)
     nengo.Connection(stim, memory.input, synapse=None)
     time_cells = nengo.Ensemble(
         n_cells,

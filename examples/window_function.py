@@ -41,7 +41,7 @@ def energy(w):
 
 with nengo.Network(seed=0) as model:
     stim = nengo.Node(process)
-    memory = LegendreMemory(theta, order=6, n_neurons=1000, input_process=process)
+    memory = LegendreMemory(theta, order=6, n_neurons=1000, scaling=process)
     nengo.Connection(stim, memory.input, synapse=None)
     # Objects added by add_output take their defaults from the memory's config.
     # The memory's own solver (LstsqL2, reg 0.003) suits its 1-D ensembles; the

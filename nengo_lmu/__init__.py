@@ -3,7 +3,12 @@
 from .legendre import LegendreDelay, legendre_matrices, legendre_readout, pade_delay
 from .lti import discretize, simulate
 from .mapping import double_exp, map_continuous, map_discrete, principle3
-from .networks import LegendreMemory
+from .networks import (
+    FixedScaling,
+    LegendreMemory,
+    ProcessScaling,
+    WindowBound,
+)
 from .version import version as __version__
 
 # nengo-loihi cannot run a nengo-lmu network as a plain network: importing

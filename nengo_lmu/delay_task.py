@@ -117,7 +117,7 @@ def delay_task(
     simulator = nengo.Simulator if simulator is None else simulator
     process = nengo.processes.WhiteSignal(duration, high=freq, rms=rms, seed=seed)
     memory_kwargs.setdefault(
-        "input_process", nengo.processes.WhiteSignal(duration, high=freq, rms=rms)
+        "scaling", nengo.processes.WhiteSignal(duration, high=freq, rms=rms)
     )
     with nengo.Network(seed=seed) as model:
         stim = nengo.Node(process)

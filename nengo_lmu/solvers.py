@@ -105,7 +105,7 @@ class TemporalSolver(nengo.solvers.Solver):
     equations at ``rate_weight`` of their weight, which keep the decoders
     close to the rate solution where the trajectories are sparse.
 
-    Used as the ``solver`` of a `.LegendreMemory` with an ``input_process``
+    Used as the ``solver`` of a `.LegendreMemory` scaled by an input process
     (its default there for LIF and LIFRate neurons); the memory fixes its
     neurons' gains and biases so that the decoders are fit to the neurons
     the simulator will run. It cannot be called on rate activities alone,
@@ -151,7 +151,7 @@ class TemporalSolver(nengo.solvers.Solver):
     def __call__(self, A, Y, rng=np.random):
         raise ValidationError(
             "fits decoders to spikes along trajectories, not to rate activities: "
-            "use it as the solver of a LegendreMemory with an input_process",
+            "use it as the solver of a LegendreMemory scaled by a process",
             attr="solver",
             obj=self,
         )
@@ -279,8 +279,8 @@ TRAJECTORY_PER_NEURON = 0.06
 def new_trajectories(spec, seconds, seed):
     """State trajectories from new draws of a memory's input process.
 
-    A memory samples its states for ``seconds`` of ``spec.input_process``
-    (a `.MemorySpec`); a periodic process (``nengo.processes.WhiteSignal``)
+    A memory samples its states for ``seconds`` of ``spec.process``, the
+    process of its `.ProcessScaling` (``spec`` a `.MemorySpec`); a periodic process (``nengo.processes.WhiteSignal``)
     repeats itself within them. Where its state population needs more
     independent input than that (`TRAJECTORY_PER_NEURON` per neuron of an
     axis), the process is drawn again with new generators (seeded by
@@ -293,7 +293,7 @@ def new_trajectories(spec, seconds, seed):
     (steps, memory_d * order) ndarray or None
         Channel-major, like the memory's state; None when none are needed.
     """
-    process = spec.input_process
+    process = spec.process
     per_axis = (spec.n_neurons - spec.input_neurons) / spec.dimensions
     period = getattr(process, "period", None)
     have = seconds if period is None else min(period, seconds)

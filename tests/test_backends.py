@@ -12,7 +12,7 @@ import nengo
 import numpy as np
 import pytest
 
-from nengo_lmu import LegendreMemory
+from nengo_lmu import LegendreMemory, ProcessScaling
 from nengo_lmu.delay_task import delay_task
 from nengo_lmu.loihi import loihi_memory_kwargs
 
@@ -50,7 +50,10 @@ def test_delay_l1(backend, seed):
         seed=seed,
         simulator=simulator,
         configure=configure,
-        realization="min-noise",
+        scaling=ProcessScaling(
+            nengo.processes.WhiteSignal(2.0, high=L1["freq"], rms=L1["rms"]),
+            realization="min-noise",
+        ),
         **{**L1, **loihi_memory_kwargs(0.001, synapse=L1["synapse"])},
     )
     assert r.nrmse_ideal_delay < 0.01

@@ -665,7 +665,7 @@ def test_normalize_memory_trains_the_same_network(regressor):
             1,
             theta_items=10,
             normalize_memory=True,
-            memory_kwargs=dict(state_scale=np.ones(4)),
+            memory_kwargs=dict(scaling=np.ones(4)),
             **REG_KWARGS,
         )
     with pytest.raises(ValidationError, match="normalize_memory"):

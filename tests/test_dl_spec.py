@@ -39,7 +39,7 @@ MODEL = dict(input_d=1, n_items=12, output_d=3, theta_items=12, **CELL)
         ("hidden_input_synapse", "fast"),
         ("memory_neuron_type", 3),
         ("memory_synapse", np.inf),
-        ("memory_kwargs", "state_scale"),
+        ("memory_kwargs", "scaling"),
         ("hidden_kwargs", {1: 2}),
     ],
 )
@@ -85,7 +85,7 @@ def test_model_spec_refuses_bad_values(attr, value):
         (dict(layers=[CELL], order=3), "layers"),
         (dict(layers=[dict(CELL, hidden_cell="gru")]), "hidden_cell"),
         (dict(normalize_memory=True, memory_kernel_scale=np.ones(4)), "normalize"),
-        (dict(normalize_memory=True, memory_kwargs=dict(state_scale=1)), "normalize"),
+        (dict(normalize_memory=True, memory_kwargs=dict(scaling=1)), "normalize"),
         (dict(readout_synapse=0.01), "item_readout"),
     ],
 )
@@ -108,11 +108,11 @@ def test_specs_are_frozen_values():
         dict(order=5),
         dict(hidden_cell="rnn"),
         dict(hidden_synapse=nengo.Lowpass(0.02)),
-        dict(memory_kwargs=dict(state_scale=np.ones(4))),
+        dict(memory_kwargs=dict(scaling=np.ones(4))),
         dict(rate_factor=2),
     ]:
         assert ModelSpec(**dict(MODEL, **change)) != a, change
-    with_array = dict(MODEL, memory_kwargs=dict(state_scale=np.ones(4)))
+    with_array = dict(MODEL, memory_kwargs=dict(scaling=np.ones(4)))
     assert ModelSpec(**with_array) == ModelSpec(**with_array)
     with pytest.raises(ReadonlyError):
         a.theta_items = 6
@@ -121,7 +121,7 @@ def test_specs_are_frozen_values():
     with pytest.raises(ReadonlyError):
         a.layers[0].order = 5
     with pytest.raises(TypeError):
-        a.layers[0].memory_kwargs["state_scale"] = 1.0
+        a.layers[0].memory_kwargs["scaling"] = 1.0
     assert a.theta_items == 12 and a.layers[0].memory_kwargs == {}
     # a given array is copied: changing it later changes nothing
     scale = np.ones(4)

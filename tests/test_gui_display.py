@@ -90,7 +90,7 @@ def test_display_without_input_and_spiking_memory():
     process = nengo.processes.WhiteSignal(1.0, high=5, rms=0.3)
     with nengo.Network(seed=1) as model:
         stim = nengo.Node(process)
-        memory = LegendreMemory(0.1, 4, 400, input_process=process)
+        memory = LegendreMemory(0.1, 4, 400, scaling=process)
         nengo.Connection(stim, memory.input, synapse=None)
         node = window_display(memory)
     with nengo.Simulator(model, progress_bar=False) as sim:

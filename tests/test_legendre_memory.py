@@ -8,7 +8,7 @@ import pytest
 from nengo.exceptions import SimulationError, ValidationError
 from nengo.utils.numpy import nrmse, rms
 
-from nengo_lmu import LegendreMemory
+from nengo_lmu import FixedScaling, LegendreMemory, ProcessScaling
 from nengo_lmu.delay_task import delay_task
 from nengo_lmu.reference import delayed_input as shift_by
 from nengo_lmu.reference import ideal_state
@@ -44,8 +44,8 @@ def shift(u, steps, dt=0.001):
     "kwargs",
     [
         dict(),
-        dict(realization="min-noise"),
-        dict(input_process=None),
+        dict(scaling=ProcessScaling(white(5, 10), realization="min-noise")),
+        dict(scaling=None),
         dict(memory_d=2),
         dict(synapse=0.02, discretizer="euler"),
     ],
@@ -53,7 +53,7 @@ def shift(u, steps, dt=0.001):
 def test_exact_state(kwargs, seed):
     """With nengo.Direct neurons the network is the ideal discrete system."""
     memory_d = kwargs.pop("memory_d", 1)
-    kwargs.setdefault("input_process", white(5, 10))
+    kwargs.setdefault("scaling", white(5, 10))
     u = white(2, 10, seed=seed).run(2, d=memory_d)
     mem, data = run_memory(
         dict(
@@ -127,9 +127,7 @@ def test_nonlinear_window_function(plt, seed):
     process = white(10, 5, rms=0.4)
     with nengo.Network(seed=seed) as model:
         stim = nengo.Node(white(4, 5, rms=0.4, seed=seed))
-        mem = LegendreMemory(
-            0.1, 4, 800, input_process=process, neuron_type=nengo.Direct()
-        )
+        mem = LegendreMemory(0.1, 4, 800, scaling=process, neuron_type=nengo.Direct())
         nengo.Connection(stim, mem.input, synapse=None)
         out = mem.add_output(delays, function=lambda w: w[0] * w[2], n_neurons=1500)
         p_out = nengo.Probe(out, synapse=0.01)
@@ -154,7 +152,7 @@ def test_saturation_recovers(plt, seed):
     u = white(4, 5, seed=seed).run(4)
     u[1000:1500] *= 10  # 0.5 s at ten times the designed amplitude
     mem, data = run_memory(
-        dict(theta=0.1, order=6, n_neurons=1000, input_process=white(10, 5)),
+        dict(theta=0.1, order=6, n_neurons=1000, scaling=white(10, 5)),
         u,
         seed=seed,
     )
@@ -181,9 +179,9 @@ def window_errors(u, output, theta, dt=0.001):
 
 
 @pytest.mark.parametrize(
-    "level, input_process", [(1e3, True), (-1e3, True), (1e6, True), (1e3, False)]
+    "level, with_process", [(1e3, True), (-1e3, True), (1e6, True), (1e3, False)]
 )
-def test_overload_recovers(level, input_process, plt, seed):
+def test_overload_recovers(level, with_process, plt, seed):
     """An input of any size, held for 0.5 s, leaves the memory back at its
     normal error two windows after the input returns to range. Measured on
     6 seeds, levels 1e3, -1e3 and 1e6, with and without an input process:
@@ -192,8 +190,8 @@ def test_overload_recovers(level, input_process, plt, seed):
     theta, dt = 0.1, 0.001
     u = white(4, 10, seed=seed).run(4)
     kwargs = dict(theta=theta, order=6, n_neurons=1000, input_neurons=200)
-    if input_process:
-        kwargs["input_process"] = white(10, 10)
+    if with_process:
+        kwargs["scaling"] = white(10, 10)
     _, normal = run_memory(kwargs, u, seed=seed)
     overloaded = u.copy()
     overloaded[1000:1500] = level  # 1.0 to 1.5 s
@@ -248,7 +246,7 @@ def test_determinism_copy_pickle(seed):
     def make():
         with nengo.Network(seed=seed) as model:
             stim = nengo.Node(white(1, 10, seed=seed))
-            model.mem = LegendreMemory(0.1, 4, 400, input_process=white(5, 10))
+            model.mem = LegendreMemory(0.1, 4, 400, scaling=white(5, 10))
             nengo.Connection(stim, model.mem.input, synapse=None)
         return model
 
@@ -284,7 +282,7 @@ def test_temporal_decoders_lower_the_spiking_error(seed):
 
 
 def test_temporal_solver_needs_trajectories():
-    with pytest.raises(ValidationError, match="input_process"):
+    with pytest.raises(ValidationError, match="ProcessScaling"):
         LegendreMemory(0.1, 3, 300, solver=TemporalSolver(), add_to_container=False)
     with nengo.Network() as model:
         a = nengo.Ensemble(10, 1)
@@ -309,9 +307,6 @@ def test_other_dt(seed):
     )
     ideal = ideal_state(u, 0.1, 6, dt=dt)
     assert np.max(np.abs(data["state"] - ideal)) < 1e-8
-
-
-WHITE = nengo.processes.WhiteSignal(1, 5)
 
 
 @pytest.mark.parametrize(
@@ -350,24 +345,11 @@ WHITE = nengo.processes.WhiteSignal(1, 5)
         (dict(memory_d=0), "memory_d"),
         (dict(memory_d=1.0), "memory_d"),
         (dict(memory_d=True), "memory_d"),
-        (dict(input_process=np.ones(10)), "input_process"),
-        (dict(input_process="white"), "input_process"),
-        (dict(state_scale=[1, 2]), "state_scale"),
-        (dict(state_scale=np.zeros(6)), "state_scale"),
-        (dict(state_scale=-np.ones(6)), "state_scale"),
-        (dict(state_scale=np.full(6, np.nan)), "state_scale"),
-        (dict(state_scale=np.ones((6, 1))), "state_scale"),
-        (dict(state_scale="big"), "state_scale"),
+        (dict(scaling=np.ones(10)), "scaling"),
+        (dict(scaling="white"), "scaling"),
         (dict(discretizer="tustin"), "discretizer"),
         (dict(discretizer="ZOH"), "discretizer"),
         (dict(discretizer=None), "discretizer"),
-        (dict(realization="balanced"), "realization"),
-        (dict(realization=None), "realization"),
-        (dict(scale_sigmas=0), "scale_sigmas"),
-        (dict(scale_sigmas=-1.0, input_process=WHITE), "scale_sigmas"),
-        (dict(scale_sigmas=np.inf, input_process=WHITE), "scale_sigmas"),
-        (dict(scale_sigmas=True, input_process=WHITE), "scale_sigmas"),
-        (dict(scale_sigmas="5", input_process=WHITE), "scale_sigmas"),
         (dict(input_neurons=-1), "input_neurons"),
         (dict(input_neurons=1), "input_neurons"),
         (dict(input_neurons=10.0), "input_neurons"),
@@ -375,11 +357,9 @@ WHITE = nengo.processes.WhiteSignal(1, 5)
         (dict(input_neurons=590), "input_neurons"),
         (dict(solver="LstsqL2"), "solver"),
         (dict(solver=nengo.solvers.LstsqL2), "solver"),
-        # settings that the chosen state scaling would silently ignore
-        (dict(realization="min-noise"), "realization"),
-        (dict(scale_sigmas=3.5), "scale_sigmas"),
-        (dict(state_scale=np.ones(6), input_process=WHITE), "state_scale"),
+        # trajectories need an input process
         (dict(solver=TemporalSolver()), "solver"),
+        (dict(solver=TemporalSolver(), scaling=np.ones(6)), "solver"),
     ],
 )
 def test_bad_parameters(kwargs, attr):
@@ -419,25 +399,11 @@ def test_bad_network_and_ensemble_settings(kwargs, attr):
         assert "tau_rc=0.02" in str(info.value)
 
 
-@pytest.mark.parametrize(
-    "fix",
-    [
-        dict(realization="min-noise", input_process=WHITE),
-        dict(scale_sigmas=3.5, input_process=WHITE),
-        dict(state_scale=np.ones(6)),
-        dict(realization="diagonal", scale_sigmas=5.0),
-    ],
-)
-def test_scaling_combinations_accepted(fix):
-    """The fixes the combination errors name are accepted."""
-    LegendreMemory(0.1, 6, 600, add_to_container=False, **fix)
-
-
 def test_spec_is_frozen_and_compares_by_value():
     """The settings are immutable, equal when all are, and survive a
     network's ``copy()`` and pickling."""
     with nengo.Network() as model:
-        mem = LegendreMemory(0.1, 4, 400, input_process=white(5, 10), label="mem")
+        mem = LegendreMemory(0.1, 4, 400, scaling=white(5, 10), label="mem")
     spec = mem.spec
     assert spec.synapse == nengo.Lowpass(0.3) and spec.order == 4
     assert isinstance(spec.solver, TemporalSolver)
@@ -447,11 +413,12 @@ def test_spec_is_frozen_and_compares_by_value():
         spec.extra = 1
     with pytest.raises(ValidationError, match="immutable"):
         del spec.order
-    scaled = LegendreMemory(0.1, 4, 400, state_scale=np.ones(4), add_to_container=False)
+    scaled = LegendreMemory(0.1, 4, 400, scaling=np.ones(4), add_to_container=False)
+    assert scaled.spec.scaling == FixedScaling(np.ones(4))
     with pytest.raises(ValueError):
-        scaled.spec.state_scale[0] = 2.0
-    assert scaled.spec.state_scale[0] == 1.0
-    same = LegendreMemory(0.1, 4, 400, input_process=white(5, 10), label="other")
+        scaled.spec.scaling.scale[0] = 2.0
+    assert scaled.spec.scaling.scale[0] == 1.0
+    same = LegendreMemory(0.1, 4, 400, scaling=white(5, 10), label="other")
     assert same.spec == spec and hash(same.spec) == hash(spec)
     for other in (
         LegendreMemory(0.1, 3, 400, add_to_container=False),
@@ -481,9 +448,7 @@ def test_input_population_sizes():
 def test_window_function_network_pickles():
     """A function of the window keeps the network picklable (no closure)."""
     with nengo.Network(seed=0) as model:
-        mem = LegendreMemory(
-            0.1, 3, 300, input_process=nengo.processes.WhiteSignal(1, 5)
-        )
+        mem = LegendreMemory(0.1, 3, 300, scaling=nengo.processes.WhiteSignal(1, 5))
         out = mem.add_output([0.05, 0.1], function=np.prod)
     copy = pickle.loads(pickle.dumps(model))
     conn = copy.all_connections[-1]
@@ -564,7 +529,7 @@ def test_new_trajectories_for_large_populations():
 
     process = white(5, 10)  # periodic: 5 s of independent input
     with nengo.Network(seed=1):
-        mem = LegendreMemory(0.1, 6, 8000, input_process=process)
+        mem = LegendreMemory(0.1, 6, 8000, scaling=process)
     x = new_trajectories(mem.spec, 20.0, seed=1)
     draws = int(np.ceil(TRAJECTORY_PER_NEURON * 8000 / 6 / 5)) - 1
     assert x.shape == (draws * (5000 - 200), 6)
@@ -579,5 +544,5 @@ def test_new_trajectories_for_large_populations():
     # (as in the delay benchmark)
     assert len(mem._state_samples) == 20000
     with nengo.Network(seed=1):
-        small = LegendreMemory(0.1, 6, 1000, input_process=white(10, 10))
+        small = LegendreMemory(0.1, 6, 1000, scaling=white(10, 10))
     assert new_trajectories(small.spec, 20.0, seed=1) is None

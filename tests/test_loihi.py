@@ -11,7 +11,7 @@ import pytest
 
 nengo_loihi = pytest.importorskip("nengo_loihi")
 
-from nengo_lmu import LegendreMemory  # noqa: E402
+from nengo_lmu import FixedScaling, LegendreMemory, ProcessScaling  # noqa: E402
 from nengo_lmu.delay_task import delay_task  # noqa: E402
 from nengo_lmu.loihi import (  # noqa: E402
     LoihiMappingError,
@@ -31,7 +31,7 @@ def preset(task, duration, dt=0.001, **kwargs):
     """The preset for `.delay_task`'s input, without ``dt`` (passed by it)."""
     process = nengo.processes.WhiteSignal(duration, high=task["freq"], rms=task["rms"])
     kwargs = loihi_memory_kwargs(
-        dt, input_process=process, order=task["order"], theta=task["theta"], **kwargs
+        dt, scaling=process, order=task["order"], theta=task["theta"], **kwargs
     )
     del kwargs["dt"]
     return kwargs
@@ -64,10 +64,10 @@ def snapshot(network):
 def small_model(seed=0, loihi=True, dt=0.001, **kwargs):
     process = nengo.processes.WhiteSignal(10, high=3, rms=0.3)
     if loihi:
-        preset = loihi_memory_kwargs(dt, input_process=process, order=3)
+        preset = loihi_memory_kwargs(dt, scaling=process, order=3)
         kwargs = {**preset, **kwargs}
     else:
-        kwargs = dict(input_process=process, **kwargs)
+        kwargs = dict(scaling=process, **kwargs)
     with nengo.Network(seed=seed) as model:
         stim = nengo.Node(nengo.processes.WhiteSignal(1, high=3, rms=0.3, seed=seed))
         model.mem = LegendreMemory(0.1, 3, 384, **kwargs)
@@ -254,11 +254,20 @@ def test_preset_follows_dt():
     assert loihi_memory_kwargs(order=3)["synapse"] == 0.02
     assert loihi_memory_kwargs(order=6)["synapse"] == 0.01
     assert loihi_memory_kwargs(order=6, theta=1.0)["synapse"] == 0.1
-    assert "realization" not in ms1  # only with an input process
+    assert "scaling" not in ms1  # only with one given
     process = nengo.processes.WhiteSignal(1, high=3)
-    fit = loihi_memory_kwargs(input_process=process)
-    assert fit["realization"] == "min-noise" and fit["scale_sigmas"] == 4.0
-    assert fit["input_process"] is process
+    fit = loihi_memory_kwargs(scaling=process)
+    assert fit["scaling"] == ProcessScaling(
+        process, sigmas=4.0, realization="min-noise"
+    )
+    assert fit["scaling"].process is process
+    given = ProcessScaling(process, sigmas=3.0)
+    assert loihi_memory_kwargs(scaling=given)["scaling"] is given
+    assert loihi_memory_kwargs(scaling=[1, 2])["scaling"] == FixedScaling([1, 2])
+    with pytest.raises(nengo.exceptions.ValidationError, match="input_process"):
+        loihi_memory_kwargs(input_process=process)
+    with pytest.raises(TypeError, match="unknown"):
+        loihi_memory_kwargs(unknown=1)
     with pytest.raises(nengo.exceptions.ValidationError, match="max_rates"):
         loihi_memory_kwargs(max_rates=(300, 200))
 

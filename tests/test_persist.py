@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from nengo.exceptions import ValidationError
 
+from nengo_lmu import FixedScaling, ProcessScaling, WindowBound
 from nengo_lmu.dl import LMUClassifier, LMURegressor, load_model, read_params
 from nengo_lmu.dl.persist import FORMAT_VERSION, decode, encode
 from nengo_lmu.neurons import scale_firing_rates
@@ -197,6 +198,9 @@ def test_failed_save_changes_nothing(tmp_path, monkeypatch):
         nengo.dists.Choice([1.0, 2.0]),
         nengo.dists.Uniform(-1, 1),
         nengo.processes.WhiteSignal(1.0, high=5, rms=0.3),
+        ProcessScaling(nengo.processes.WhiteSignal(1.0, high=5), 4.0, "min-noise"),
+        FixedScaling([0.1, 1 / 3]),
+        WindowBound(2.0),
         np.arange(6.0).reshape(2, 3),
         {"a": [1, 2.5, None, True], "b": "text"},
     ],
@@ -208,6 +212,35 @@ def test_encode_decode(value):
     assert repr(back) == repr(value)
     if isinstance(value, np.ndarray):
         assert np.array_equal(back, value) and back.dtype == value.dtype
+
+
+def test_memory_scaling_round_trip_and_old_keywords(tmp_path):
+    """A memory's ``scaling`` is saved exactly; a file whose memory settings
+    use the keywords it replaced reads them as the same ``scaling``."""
+    process = nengo.processes.WhiteSignal(1.0, high=5, rms=0.3)
+    for scaling in (
+        ProcessScaling(process, sigmas=4.0, realization="min-noise"),
+        FixedScaling(np.linspace(0.5, 2.0, 8) / 3),
+        WindowBound(2.0),
+    ):
+        model = fake_trained(memory_kwargs=dict(scaling=scaling))
+        model.state_scale = None  # the memory is scaled by memory_kwargs
+        path = model.save(tmp_path / "scaled")
+        loaded = LMUClassifier.load(path)
+        assert loaded.spec.layers[0].memory_kwargs["scaling"] == scaling
+        same_model(model, loaded)
+    with np.load(path) as f:
+        arrays = {k: f[k] for k in f.files}
+    config = json.loads(str(arrays["config"]))
+    config["kwargs"]["layers"][0]["memory_kwargs"] = dict(
+        input_process=encode(process), realization="min-noise", scale_sigmas=4.0
+    )
+    arrays["config"] = np.array(json.dumps(config))
+    np.savez(tmp_path / "old.npz", **arrays)
+    old = LMUClassifier.load(tmp_path / "old.npz")
+    assert old.spec.layers[0].memory_kwargs == dict(
+        scaling=ProcessScaling(process, 4.0, "min-noise")
+    )
 
 
 def test_encode_refuses_what_it_cannot_rebuild():

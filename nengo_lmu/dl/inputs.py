@@ -90,7 +90,7 @@ def memory_state_scale(x, order, theta_items, sigmas=5.0):
     run on each input dimension of ``x`` (n, items, d); with unit-norm
     encoder rows a memory channel's coefficient ``i`` has an RMS of at most
     ``sqrt(mean(sum_j m_ij**2))``: ``sigmas`` times that is its scale (as
-    `.LegendreMemory` does for an ``input_process``). Returns (order,).
+    `.LegendreMemory` does for a `.ProcessScaling`). Returns (order,).
     """
     x = np.asarray(x, dtype=float)
     if x.ndim != 3:

@@ -11,6 +11,7 @@ import dataclasses
 
 import nengo
 import numpy as np
+from nengo.exceptions import ValidationError
 
 from nengo_lmu.dl.config import rate_version
 from nengo_lmu.dl.deploy import compensated_synapse, run_sequences
@@ -18,6 +19,7 @@ from nengo_lmu.dl.inputs import pad_items
 from nengo_lmu.networks import LMUCell
 from nengo_lmu.networks.cell_kernels import full_transform
 from nengo_lmu.networks.populations import DEFAULT_ENSEMBLE
+from nengo_lmu.networks.scalings import FixedScaling
 from nengo_lmu.neurons import scale_firing_rates
 
 #: the first memory's state scale is this many RMS of its states
@@ -139,9 +141,15 @@ def build_network(
             kwargs = layer.cell_kwargs()
             kwargs["seed"] = spec.layer_seed(k)
             if k == 0 and state_scale is not None:
+                if "scaling" in kwargs["memory_kwargs"]:
+                    raise ValidationError(
+                        "given together with the first cell's memory_kwargs "
+                        "scaling, which it would override: give one of them",
+                        attr="state_scale",
+                    )
                 tiled = np.tile(state_scale, layer.memory_d)
                 kwargs["memory_kwargs"] = dict(kwargs["memory_kwargs"])
-                kwargs["memory_kwargs"]["state_scale"] = tiled
+                kwargs["memory_kwargs"]["scaling"] = FixedScaling(tiled)
                 if spec.normalize_memory and training:
                     # only in training: it changes the step sizes, not the
                     # network, which runs elsewhere without the extra node

@@ -4,8 +4,9 @@ A model file is a NumPy ``.npz`` archive (no pickled objects) holding
 
 - ``format``: ``"nengo-lmu-model"`` and ``format_version``;
 - ``config``: JSON of the model's class and constructor arguments (nengo
-  objects such as neuron types and synapses by their ``repr``, read back by a
-  parser that only calls the nengo classes named in `NENGO_NAMES`);
+  objects such as neuron types and synapses, and the memory's scalings, by
+  their ``repr``, read back by a parser that only calls the classes named in
+  `NENGO_NAMES`);
 - ``fitted``: JSON of what training fitted beside the weights (scalers);
 - ``nengo_lmu_version``: the package version that wrote it;
 - the weight arrays, float64 as trained.
@@ -51,6 +52,10 @@ def _nengo_names():
                 names[name] = obj
     except ImportError:  # pragma: no cover
         pass
+    from nengo_lmu.networks import scalings
+
+    for name in ("FixedScaling", "ProcessScaling", "WindowBound"):
+        names[name] = getattr(scalings, name)
     names["array"] = np.array
     return names
 
@@ -85,7 +90,8 @@ def encode(value, attr="config"):
     if not same:
         raise ValidationError(
             f"cannot be saved: {value!r} is not a nengo object that its repr "
-            f"rebuilds (give neuron types, synapses, distributions and processes)",
+            f"rebuilds (give neuron types, synapses, distributions, processes and "
+            f"scalings)",
             attr=attr,
         )
     return {"__nengo__": text}

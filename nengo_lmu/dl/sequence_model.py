@@ -35,6 +35,7 @@ from nengo_lmu.dl.training import (
     train,
     training_inputs,
 )
+from nengo_lmu.networks.scalings import upgrade_old_keywords
 
 #: the settings of `.ModelSpec` that a model reads as its own (``clf.theta``)
 SPEC_ATTRIBUTES = frozenset(
@@ -423,7 +424,7 @@ class LMUModel:
                 f"{path} holds a {name} model, not a {cls.__name__}", attr="path"
             )
         try:
-            spec = cls.make_spec(**config["kwargs"])
+            spec = cls.make_spec(**_upgrade_settings(config["kwargs"]))
         except TypeError as e:  # a missing or unknown setting
             raise ValidationError(f"{path} has bad settings ({e})", attr="path")
         if changes:
@@ -449,3 +450,17 @@ class LMUModel:
 LMUModel.__signature__ = _signature(LMUModel.output_name)
 
 __all__ = ["LMUModel"]
+
+
+def _upgrade_settings(kwargs):
+    """Saved settings with the memory's keywords that ``scaling`` replaced
+    (``input_process``, ``state_scale``, ...) given as ``scaling``."""
+    kwargs = dict(kwargs)
+    if isinstance(kwargs.get("memory_kwargs"), dict):
+        kwargs["memory_kwargs"] = upgrade_old_keywords(kwargs["memory_kwargs"])
+    if isinstance(kwargs.get("layers"), list):
+        kwargs["layers"] = [
+            _upgrade_settings(layer) if isinstance(layer, dict) else layer
+            for layer in kwargs["layers"]
+        ]
+    return kwargs

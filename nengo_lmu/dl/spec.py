@@ -145,7 +145,7 @@ hidden_kwargs
 
     def scaled_by_caller(self):
         """The memory arguments that scale its states (sorted), if given."""
-        return sorted({"state_scale", "input_process"} & set(self.memory_kwargs))
+        return sorted({"scaling"} & set(self.memory_kwargs))
 
     def to_dict(self):
         """Every setting by name, as plain values (what a model file holds)."""

@@ -196,8 +196,8 @@ def from_keras_lmu(
         noise per item). Default 1.
     **overrides
         Any other `.LMUCell` argument (e.g. ``memory_kwargs=dict(
-        state_scale=...)``, which the memory's spiking accuracy needs:
-        `memory_state_scale_from_keras`).
+        scaling=...)``, a state scale, which the memory's spiking accuracy
+        needs: `memory_state_scale_from_keras`).
     """
     kwargs = cell_kwargs_from_keras(layer, item_duration, spiking=spiking)
     item_duration = check_number(item_duration, "item_duration", low=0, low_open=True)
@@ -231,7 +231,7 @@ def memory_state_scale_from_keras(layer, x, sigmas=5.0):
     `nengo_lmu.dl.memory_state_scale` of the memory's input ``u = e_x x``
     (the layer's input encoders applied to ``x``, (n, items, input_d)):
     ``sigmas`` times the RMS of each Legendre coefficient over the channels.
-    Pass it tiled over the channels, ``memory_kwargs=dict(state_scale=
+    Pass it tiled over the channels, ``memory_kwargs=dict(scaling=
     np.tile(scale, memory_d))``, so that the spiking memory's neurons cover
     the states the data gives. Layers with ``hidden_to_memory`` or
     ``memory_to_memory`` are refused (their memory input depends on the
@@ -247,7 +247,7 @@ def memory_state_scale_from_keras(layer, x, sigmas=5.0):
     if layer.hidden_to_memory or layer.memory_to_memory:
         raise ValidationError(
             "the memory input depends on the hidden layer (hidden_to_memory or "
-            "memory_to_memory): give the memory's state_scale yourself",
+            "memory_to_memory): give the memory's scaling yourself",
             attr="layer",
         )
     kwargs = cell_kwargs_from_keras(layer, 1.0)

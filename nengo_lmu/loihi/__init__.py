@@ -14,7 +14,7 @@ The one path::
             0.1,
             3,
             384,
-            **loihi_memory_kwargs(dt, input_process=process, order=3, theta=0.1),
+            **loihi_memory_kwargs(dt, scaling=process, order=3, theta=0.1),
         )
         nengo.Connection(stim, memory.input, synapse=None)
         probe = nengo.Probe(memory.output, synapse=0.01)

@@ -23,14 +23,13 @@ from nengo_lmu.loihi.checks import (
 )
 from nengo_lmu.loihi.register import _BUILDING
 
-
 _ADVICE = {
     "weight exponent": (
         "a weight is too large for Loihi's 8-bit weights with a per-block exponent "
         "(-7..7): lower the firing rates (max_rates), widen the intercepts, use a "
         "longer synapse (for a LegendreMemory, a larger synapse or a smaller "
-        "theta * scale, e.g. fewer scale_sigmas), or build the memory with "
-        "LegendreMemory(..., **nengo_lmu.loihi.loihi_memory_kwargs(dt)) "
+        "theta * scale, e.g. fewer sigmas of its ProcessScaling), or build the memory "
+        "with LegendreMemory(..., **nengo_lmu.loihi.loihi_memory_kwargs(dt)) "
         "(Loihi-friendly rates and a weight solver)"
     ),
     "bias scaling": (
@@ -57,7 +56,6 @@ _ADVICE = {
     "non-Lowpass": "Loihi runs only Lowpass synapses (or None): use nengo.Lowpass",
     "Direct neurons": "Direct neurons cannot run on Loihi: use nengo.LIF()",
 }
-
 
 
 def build_loihi(network, dt=0.001, target="sim", strict=True, **kwargs):
@@ -214,8 +212,6 @@ def _loihi_copy(network, decode_tau):
                 (per_block,), (ens.n_neurons,)
             )
     return copy, copies
-
-
 
 
 def to_loihi_neurons(network, nengo_dl_noise=None):

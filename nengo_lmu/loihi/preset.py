@@ -18,7 +18,8 @@ What was measured (``bench/bench_loihi.py``, nengo-loihi 1.1 emulator,
 - **A weight solver** on the recurrent connection: a decoded loop goes
   through nengo-loihi's decode neurons and an extra 5 ms filter.
 - **The minimum-noise realisation, states scaled to 4 RMS** of the
-  representative input (``realization="min-noise"``, ``scale_sigmas=4``).
+  representative input (``ProcessScaling(process, sigmas=4,
+  realization="min-noise")``).
 - **The synapse by order and window**: ``0.2 * theta`` up to order 3,
   ``0.1 * theta`` above (20 and 10 ms at ``theta = 0.1 s``). A longer
   synapse averages more spikes (L1, order 3, 10 s, seeds 0-3: 0.065 at 20
@@ -42,6 +43,11 @@ import nengo
 from nengo.exceptions import ValidationError
 
 from nengo_lmu.checks import check_dt
+from nengo_lmu.networks.scalings import (
+    ProcessScaling,
+    as_scaling,
+    check_old_keywords,
+)
 
 __all__ = ["LONG_SYNAPSE", "SYNAPSE", "loihi_cell_kwargs", "loihi_memory_kwargs"]
 
@@ -59,11 +65,13 @@ INTERCEPTS = (-1.0, 0.3)
 REG = 0.01
 #: Head room of the process scaling, in RMS values of the input process.
 SCALE_SIGMAS = 4.0
+#: Realisation of the states scaled by an input process.
+REALIZATION = "min-noise"
 
 
 def loihi_memory_kwargs(
     dt=0.001,
-    input_process=None,
+    scaling=None,
     order=None,
     theta=0.1,
     max_rates=None,
@@ -71,8 +79,7 @@ def loihi_memory_kwargs(
     tau_ref=None,
     reg=REG,
     synapse=None,
-    realization="min-noise",
-    scale_sigmas=SCALE_SIGMAS,
+    **old,
 ):
     """Keyword arguments that make a `.LegendreMemory` run best on Loihi.
 
@@ -81,7 +88,7 @@ def loihi_memory_kwargs(
     synapse depends on it)::
 
         LegendreMemory(theta, order, n_neurons,
-                       **loihi_memory_kwargs(dt, input_process=..., order=order))
+                       **loihi_memory_kwargs(dt, scaling=process, order=order))
 
     and build with `nengo_lmu.loihi.build_loihi` at the same ``dt``. Every
     argument defaults to the value measured best on the emulator (module
@@ -94,11 +101,13 @@ def loihi_memory_kwargs(
     dt : float
         The simulator time step the memory will run at (seconds). The memory
         is mapped at it, and it sets the rates and refractory period.
-    input_process : nengo.Process, optional
-        A representative input (e.g. ``nengo.processes.WhiteSignal(10,
-        high=3, rms=0.3)``). With it the memory's states get the
-        ``realization`` and ``scale_sigmas`` below; without it the memory
-        scales each state by its worst case for ``|u| <= 1`` (less accurate).
+    scaling : nengo.Process or Scaling, optional
+        The memory's ``scaling``. A `nengo.Process`, a representative input
+        (e.g. ``nengo.processes.WhiteSignal(10, high=3, rms=0.3)``), gets the
+        preset's ``ProcessScaling(process, sigmas=SCALE_SIGMAS,
+        realization=REALIZATION)`` (4 RMS values, minimum noise); another
+        value is the memory's as it is. Without it the memory scales each
+        state by its worst case for ``|u| <= 1`` (less accurate).
     order : int, optional
         The memory's order; sets the default ``synapse``.
     theta : float
@@ -118,20 +127,19 @@ def loihi_memory_kwargs(
         The memory's synapse (seconds). Default: ``0.2 * theta`` for
         ``order <= 3``, else (or without ``order``) ``0.1 * theta``, at most
         `LONG_SYNAPSE` (20 and 10 ms at ``theta = 0.1 s``).
-    realization : {"min-noise", "diagonal"}
-        Realisation of the states (only with ``input_process``).
-    scale_sigmas : float
-        Head room of the states, in RMS values under ``input_process``.
 
     Returns
     -------
     dict
-        ``dt``, ``synapse``, with ``input_process``: ``input_process``,
-        ``realization`` and ``scale_sigmas``; ``solver``
+        ``dt``, ``synapse``, with a ``scaling``: ``scaling`` (a
+        `.Scaling`); ``solver``
         (``LstsqL2(reg, weights=True)``: the recurrent connection is neuron to
         neuron), ``neuron_type`` (LIF with zero initial voltages),
         ``max_rates`` and ``intercepts``.
     """
+    check_old_keywords(old)
+    if old:
+        raise TypeError(f"unexpected keyword arguments {sorted(old)}")
     kwargs = _ensemble_kwargs(dt, max_rates, intercepts, tau_ref, reg)
     if synapse is None:
         fraction = SYNAPSE[3] if order is not None and order <= 3 else SYNAPSE[None]
@@ -139,12 +147,10 @@ def loihi_memory_kwargs(
     if not (isinstance(synapse, (int, float)) and synapse > 0):
         raise ValidationError(f"must be > 0 seconds (got {synapse!r})", attr="synapse")
     kwargs.update(dt=check_dt(dt), synapse=float(synapse))
-    if input_process is not None:
-        kwargs.update(
-            input_process=input_process,
-            realization=realization,
-            scale_sigmas=scale_sigmas,
-        )
+    if isinstance(scaling, nengo.Process):
+        kwargs["scaling"] = ProcessScaling(scaling, SCALE_SIGMAS, REALIZATION)
+    elif scaling is not None:
+        kwargs["scaling"] = as_scaling(scaling)
     return kwargs
 
 

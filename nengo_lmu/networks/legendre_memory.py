@@ -4,18 +4,12 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 from nengo.utils.network import with_self
-from nengo.utils.numpy import rms
 
-from nengo_lmu.lti import discretize
 from nengo_lmu.mapping import principle3
 
-# CheckFinite, MemorySpec and REALIZATIONS are also importable from here
+# CheckFinite and MemorySpec are also importable from here
 from nengo_lmu.networks.builder import CheckFinite, build_legendre_memory  # noqa: F401
-from nengo_lmu.networks.memory_spec import (  # noqa: F401
-    REALIZATIONS,
-    SCALE_SIGMAS,
-    MemorySpec,
-)
+from nengo_lmu.networks.memory_spec import MemorySpec
 from nengo_lmu.networks.populations import (  # noqa: F401  (DEFAULT_ENSEMBLE)
     DEFAULT_ENSEMBLE,
     axis_population,
@@ -24,7 +18,7 @@ from nengo_lmu.networks.populations import (  # noqa: F401  (DEFAULT_ENSEMBLE)
 )
 from nengo_lmu.networks.window import window_function_output
 from nengo_lmu.reference import discrete_readout
-from nengo_lmu.scaling import process_realization, window_bound
+from nengo_lmu.networks.scalings import as_scaling, check_old_keywords
 from nengo_lmu.solvers import AxisSolver, TemporalSolver, new_trajectories
 
 
@@ -59,33 +53,26 @@ class LegendreMemory(nengo.Network):
         (checked when the network is built).
     memory_d : int
         Number of independent input channels, each with its own memory.
-    input_process : nengo.Process, optional
-        A representative input. The states are scaled by ``state_scale`` if
-        given; else, with ``input_process``, each to ``scale_sigmas`` times
-        its RMS value over 20 s (or ``50 * theta``) of this input; else by
-        its worst case for ``|u| <= 1`` (`.window_bound`). Settings that the
-        chosen scaling would ignore are refused: ``state_scale`` with
-        ``input_process``, ``realization="min-noise"`` or another
-        ``scale_sigmas`` without it.
-    state_scale : (memory_d * order,) array_like, optional
-        Explicit scale of each state (not with ``input_process``).
+    scaling : None, nengo.Process, Scaling or (memory_d * order,) array_like
+        How each state is scaled into its ensemble's radius
+        (`nengo_lmu.networks.scalings`): ``None`` (the default,
+        ``WindowBound()``) by its worst case for ``|u| <= 1``
+        (`.window_bound`); ``WindowBound(bound)`` for ``|u| <= bound``; a
+        `.ProcessScaling` to ``sigmas`` (default 5) RMS values under a
+        representative input process, with the ``"diagonal"`` or
+        ``"min-noise"`` realisation; a `nengo.Process` is short for
+        ``ProcessScaling(process)``; an array, short for `.FixedScaling`, is
+        an explicit scale per state (channel-major).
     discretizer : {"zoh", "euler"}
         Discretisation of the ideal system before mapping.
-    realization : {"diagonal", "min-noise"}
-        With ``input_process``: scale the Legendre states (``"diagonal"``) or
-        use the Mullis-Roberts minimum-noise realisation for the readout at
-        ``theta`` (`.min_noise_realization`).
-    scale_sigmas : float
-        Head room of the process scaling, in RMS values (5 measured best
-        against saturation on slow inputs; 3.5 is slightly more accurate on
-        fast ones, see ``bench/``).
     input_neurons : int
         Neurons of an input population, taken from ``n_neurons``: 0 (the
         default, none) or at least 2 per channel, e.g. a fifth of
         ``n_neurons`` where the input may leave its range. Driven by the
         input without a synapse, its LIF neurons fire at 90-95% of their
         ceiling ``1 / tau_ref`` at the radius the states were scaled for
-        (``scale_sigmas`` RMS values of ``input_process``, else 1), so an
+        (``sigmas`` RMS values of a `.ProcessScaling`'s process, the
+        ``bound`` of a `.WindowBound`, else 1), so an
         overload saturates them instead of charging the memory's synapse:
         two windows after the input returns to range the memory's error is
         within twice the worst of a normal run (about ``synapse.tau *
@@ -93,8 +80,8 @@ class LegendreMemory(nengo.Network):
         3 seeds: 0.028 against 0.026) and steps per second in nengo (see the
         nengo simulator guide).
     solver : nengo.solvers.Solver, optional
-        Decoder solver of the memory's connections. Default: with an
-        ``input_process`` and spiking LIF neurons, `.TemporalSolver`, which
+        Decoder solver of the memory's connections. Default: with a
+        `.ProcessScaling` and spiking LIF neurons, `.TemporalSolver`, which
         fits the decoders to the neurons' filtered spikes along the states'
         trajectories under that input (making the memory then takes about 2
         s per 1000 neurons at ``theta`` = 0.1 s; D1, 3 seeds: NRMSE 0.026
@@ -138,8 +125,8 @@ class LegendreMemory(nengo.Network):
         The input population (``memory_d`` dimensions, axis-tuned neurons),
         None with ``input_neurons=0``.
     spec : MemorySpec
-        The validated settings (``synapse`` as a `nengo.Lowpass`, ``solver``
-        with its default resolved).
+        The validated settings (``synapse`` as a `nengo.Lowpass`, ``scaling``
+        as a `.Scaling`, ``solver`` with its default resolved).
     delay : LegendreDelay
         The ideal system.
     realization : (D, D) ndarray
@@ -170,11 +157,8 @@ class LegendreMemory(nengo.Network):
         synapse=0.3,
         dt=0.001,
         memory_d=1,
-        input_process=None,
-        state_scale=None,
+        scaling=None,
         discretizer="zoh",
-        realization="diagonal",
-        scale_sigmas=SCALE_SIGMAS,
         input_neurons=0,
         solver=None,
         label=None,
@@ -182,11 +166,15 @@ class LegendreMemory(nengo.Network):
         add_to_container=None,
         **ens_kwargs,
     ):
+        # the keywords that `scaling` replaced would reach the ensembles
+        check_old_keywords(ens_kwargs, obj=self)
         super().__init__(label=label, seed=seed, add_to_container=add_to_container)
         configure_populations(self.config, ens_kwargs, obj=self)
         if solver is None:
             spiking_lif = type(self.config[nengo.Ensemble].neuron_type) is nengo.LIF
-            if input_process is not None and spiking_lif:
+            # (resolved here for the default; MemorySpec checks it again)
+            process = as_scaling(scaling, obj=MemorySpec).process
+            if process is not None and spiking_lif:
                 solver = TemporalSolver()
             else:
                 solver = nengo.solvers.LstsqL2(reg=0.003)
@@ -197,11 +185,8 @@ class LegendreMemory(nengo.Network):
             synapse,
             dt,
             memory_d,
-            input_process,
-            state_scale,
+            scaling,
             discretizer,
-            realization,
-            scale_sigmas,
             input_neurons,
             solver,
         )
@@ -209,22 +194,17 @@ class LegendreMemory(nengo.Network):
         self.solver = spec.solver
         memory_d, D = spec.memory_d, spec.dimensions
 
-        # ideal discrete system and its mapping onto the synapse (one channel)
+        # the ideal system mapped onto the synapse (one channel)
         A, B = self.delay.A, self.delay.B
-        Ad, Bd = discretize(A, B, spec.dt, method=spec.discretizer)
         AH, BH = principle3(
             A, B, spec.synapse, dt=spec.dt, discretizer=spec.discretizer
         )
-        # states sampled under input_process (for TemporalSolver, add_output)
-        self._state_samples = None
-        # the range of the input the states are scaled for, per channel
-        self._input_radius = np.ones(memory_d)
-        if spec.state_scale is not None:
-            T = np.diag(spec.state_scale)
-        elif spec.input_process is not None:
-            T = self._process_realization(Ad, Bd)
-        else:
-            T = np.diag(np.tile(window_bound(spec.order), memory_d))
+        # the realisation; the range of the input the states are scaled for,
+        # per channel; states sampled under a process (TemporalSolver,
+        # add_output)
+        T, self._input_radius, self._state_samples = spec.scaling.realize(
+            spec, self._process_seed()
+        )
         self.realization = T
         Ti = np.linalg.inv(T)
         AH = np.kron(np.eye(memory_d), AH)
@@ -374,28 +354,9 @@ class LegendreMemory(nengo.Network):
         return np.random.RandomState([parent.seed, len(parent.networks)])
 
     def _process_seed(self):
-        """Seed of the draws of ``input_process`` made with the memory."""
+        """Seed of the draws of the scaling's input process made with the
+        memory."""
         return 0 if self.seed is None else self.seed
-
-    def _process_realization(self, Ad, Bd):
-        """Realisation scaled under ``input_process`` (`.process_realization`);
-        keeps the sampled states and the input's radius."""
-        spec = self.spec
-        duration = max(20.0, 50 * spec.theta)
-        u = spec.input_process.run(
-            duration,
-            d=spec.memory_d,
-            dt=spec.dt,
-            rng=np.random.RandomState(self._process_seed()),
-        )
-        rms_u = rms(u, axis=0)
-        self._input_radius = np.where(rms_u > 0, spec.scale_sigmas * rms_u, 1.0)
-        C = self.delay.readout(max(spec.theta - 0.5 * spec.dt, 0))
-        a = np.exp(-spec.dt / spec.synapse.tau)
-        T, self._state_samples = process_realization(
-            Ad, Bd, u, C, a, spec.realization, spec.scale_sigmas
-        )
-        return T
 
     @property
     def theta(self):
@@ -456,7 +417,8 @@ class LegendreMemory(nengo.Network):
             population representing the whole state jointly: one of
             ``n_neurons`` neurons is added (`.window_function_output`), with
             evaluation points drawn from the state's distribution under
-            ``input_process`` (given to the constructor) unless
+            the process of a `.ProcessScaling` (the constructor's
+            ``scaling``) unless
             ``eval_points`` (unscaled states, shape ``(n, memory_d *
             order)``) are given.
         n_neurons : int
@@ -479,8 +441,8 @@ class LegendreMemory(nengo.Network):
             if self._state_samples is None:
                 raise ValidationError(
                     "a function of the window needs evaluation points from the "
-                    "state's real distribution: pass input_process to "
-                    "LegendreMemory or eval_points here",
+                    "state's real distribution: give LegendreMemory a nengo.Process "
+                    "or ProcessScaling as scaling, or eval_points here",
                     attr="eval_points",
                     obj=self,
                 )

@@ -125,7 +125,7 @@ class LMUCell(nengo.Network):
         encoder rows: the memory expects ``|u| <= 1``, so scale inputs into
         ``[-1, 1]``).
     memory_kwargs : dict, optional
-        Extra arguments of the `.LegendreMemory` (e.g. ``input_process``,
+        Extra arguments of the `.LegendreMemory` (e.g. ``scaling``,
         ``max_rates``).
     external_memory : bool
         Leave the memory out (default False): the input encoders then read

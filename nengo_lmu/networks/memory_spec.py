@@ -5,21 +5,16 @@ from nengo.exceptions import ValidationError
 
 from nengo_lmu.legendre import LegendreDelay
 from nengo_lmu.lti import DISCRETIZERS
+from nengo_lmu.networks.scalings import FixedScaling, ProcessScaling, ScalingParam
 from nengo_lmu.params import (
     ChoiceParam,
     CountParam,
     FiniteParam,
     InstanceParam,
     LowpassParam,
-    ScaleParam,
     Spec,
 )
 from nengo_lmu.solvers import TemporalSolver
-
-#: ways of realising the states scaled by an input process
-REALIZATIONS = ("diagonal", "min-noise")
-#: head room of the process scaling, in RMS values (``scale_sigmas``)
-SCALE_SIGMAS = 5.0
 
 
 class MemorySpec(Spec):
@@ -30,8 +25,8 @@ class MemorySpec(Spec):
     a plain attribute (``memory.spec``), which survives ``copy()`` and
     pickling. Two specs are equal when all their settings are. The
     parameters are those of `.LegendreMemory`, with ``synapse`` always a
-    `nengo.Lowpass` and ``solver`` the solver the memory uses (its default
-    resolved).
+    `nengo.Lowpass`, ``scaling`` a `.Scaling` (its shorthands resolved) and
+    ``solver`` the solver the memory uses (its default resolved).
 
     Raises
     ------
@@ -45,13 +40,8 @@ class MemorySpec(Spec):
     synapse = LowpassParam("synapse")
     dt = FiniteParam("dt", low=0, low_open=True)
     memory_d = CountParam("memory_d", low=1)
-    input_process = InstanceParam(
-        "input_process", nengo.Process, "nengo.Process", optional=True
-    )
-    state_scale = ScaleParam("state_scale", optional=True)
+    scaling = ScalingParam("scaling")
     discretizer = ChoiceParam("discretizer", values=DISCRETIZERS)
-    realization = ChoiceParam("realization", values=REALIZATIONS)
-    scale_sigmas = FiniteParam("scale_sigmas", low=0, low_open=True)
     input_neurons = CountParam("input_neurons", low=0)
     solver = InstanceParam("solver", nengo.solvers.Solver, "nengo.solvers.Solver")
 
@@ -63,11 +53,8 @@ class MemorySpec(Spec):
         synapse,
         dt,
         memory_d,
-        input_process,
-        state_scale,
+        scaling,
         discretizer,
-        realization,
-        scale_sigmas,
         input_neurons,
         solver,
     ):
@@ -78,11 +65,8 @@ class MemorySpec(Spec):
         self.synapse = synapse
         self.dt = dt
         self.memory_d = memory_d
-        self.input_process = input_process
-        self.state_scale = state_scale
+        self.scaling = scaling
         self.discretizer = discretizer
-        self.realization = realization
-        self.scale_sigmas = scale_sigmas
         self.input_neurons = input_neurons
         self.solver = solver
         self._check_sizes()
@@ -123,48 +107,33 @@ class MemorySpec(Spec):
                 obj=self,
             )
 
+    @property
+    def process(self):
+        """The input process the states are scaled under (`.ProcessScaling`),
+        or None."""
+        return self.scaling.process
+
     def _check_scaling(self):
-        """The states are scaled by one of ``state_scale``, ``input_process`` or
-        the analytic bound; refuse settings that the chosen one would ignore."""
-        if self.state_scale is not None and self.state_scale.shape != (
+        """A fixed scale has one value per state; `.TemporalSolver` needs an
+        input process."""
+        scaling = self.scaling
+        if isinstance(scaling, FixedScaling) and scaling.scale.shape != (
             self.dimensions,
         ):
             raise ValidationError(
                 f"must have shape ({self.dimensions},), one scale per state "
-                f"dimension (got shape {self.state_scale.shape})",
-                attr="state_scale",
+                f"dimension for order={self.order} and memory_d={self.memory_d} "
+                f"(got shape {scaling.scale.shape}: {scaling!r})",
+                attr="scaling",
                 obj=self,
             )
-        if self.state_scale is not None and self.input_process is not None:
-            raise ValidationError(
-                "given together with input_process, which it would override: drop "
-                "state_scale to scale the states by the process, or input_process "
-                "to fix the scale",
-                attr="state_scale",
-                obj=self,
-            )
-        if self.input_process is not None:
-            return
-        fix = "add input_process (the states are scaled by a process only with it)"
-        if self.realization != "diagonal":
-            raise ValidationError(
-                f"{self.realization!r} needs input_process, the input the states' "
-                f"covariance is measured under: {fix} or drop realization",
-                attr="realization",
-                obj=self,
-            )
-        if self.scale_sigmas != SCALE_SIGMAS:
-            raise ValidationError(
-                f"{self.scale_sigmas!r} would be ignored without input_process (it "
-                f"is the head room of the process scaling): {fix} or drop "
-                "scale_sigmas",
-                attr="scale_sigmas",
-                obj=self,
-            )
-        if isinstance(self.solver, TemporalSolver):
+        if isinstance(self.solver, TemporalSolver) and not isinstance(
+            scaling, ProcessScaling
+        ):
             raise ValidationError(
                 "TemporalSolver fits decoders along the states' trajectories "
-                "under a representative input: pass input_process too",
+                "under a representative input: give scaling a nengo.Process or "
+                f"a ProcessScaling (got scaling={scaling!r})",
                 attr="solver",
                 obj=self,
             )
