@@ -42,7 +42,7 @@ import numpy as np
 import scipy
 
 import nengo_lmu
-from nengo_lmu import LegendreDelay, discretize
+from nengo_lmu import LegendreDelay, ProcessScaling, discretize
 from nengo_lmu.delay_task import delay_task
 from nengo_lmu.reference import discrete_readout, score_delay
 
@@ -66,6 +66,21 @@ PROTOCOLS = {
     ),
 }
 
+
+def _process_scaling(**settings):
+    """A variant scaled under the task's own input process (`.delay_task`'s
+    default ``scaling``) with other ``settings``."""
+
+    def kwargs(task):
+        process = nengo.processes.WhiteSignal(
+            task["duration"], high=task["freq"], rms=task.get("rms", 0.3)
+        )
+        return dict(scaling=ProcessScaling(process, **settings))
+
+    return kwargs
+
+
+#: design variants: memory settings, or a function of the task giving them
 VARIANTS = {
     "default": dict(),
     "nengo default neurons (LIF 2 ms, 200-400 Hz, reg 0.1)": dict(
@@ -74,9 +89,9 @@ VARIANTS = {
         solver=nengo.solvers.LstsqL2(reg=0.1),
     ),
     "reg 0.1 instead of 0.003": dict(solver=nengo.solvers.LstsqL2(reg=0.1)),
-    "scaled by analytic bound (no input process)": dict(input_process=None),
-    "min-noise realization": dict(realization="min-noise"),
-    "scale_sigmas 3.5 instead of 5": dict(scale_sigmas=3.5),
+    "scaled by analytic bound (no input process)": dict(scaling=None),
+    "min-noise realization": _process_scaling(realization="min-noise"),
+    "sigmas 3.5 instead of 5": _process_scaling(sigmas=3.5),
     "synapse 0.1 s instead of 0.3 s": dict(synapse=0.1),
     "synapse 1.0 s instead of 0.3 s": dict(synapse=1.0),
     "LIFRate (no spikes), reg 0.001": dict(
@@ -397,6 +412,7 @@ def main():
     for name, (task, target, ref) in PROTOCOLS.items():
         rows = {}
         for vname, kwargs in VARIANTS.items():
+            kwargs = kwargs(task) if callable(kwargs) else kwargs
             rows[vname] = run_protocol(task, args.seeds, **kwargs)
         tables[name] = rows
         r = rows["default"]

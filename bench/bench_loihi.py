@@ -56,7 +56,7 @@ cpu in brackets; measured 2026-11-25):
   ``tau_ref = 2 ms`` 0.148; ``tau_ref = 0`` 0.138 (and nengo's LIF with
   ``tau_ref = 0`` gives 0.5 on the CPU, with or without these changes);
   SpikingRectifiedLinear 0.178 (cpu 0.047); ``tau_rc = 50 ms`` 0.096;
-- the diagonal realisation 0.149, ``scale_sigmas = 4`` 0.160;
+- the diagonal realisation 0.149, ``sigmas = 4`` 0.160;
 - splitting the recurrent connection so that small transform entries get
   their own weight exponent: diagonal/off-diagonal 0.106, per column 0.121
   (unsplit 0.094 with reg 0.02): the spread of the transform is not what
@@ -128,7 +128,7 @@ def preset(task, duration, dt):
     """The preset for `.delay_task`'s input (which passes ``dt`` itself)."""
     process = nengo.processes.WhiteSignal(duration, high=task["freq"], rms=task["rms"])
     kwargs = loihi_memory_kwargs(
-        dt, input_process=process, order=task["order"], theta=task["theta"]
+        dt, scaling=process, order=task["order"], theta=task["theta"]
     )
     del kwargs["dt"]
     return kwargs

@@ -49,7 +49,7 @@ def run(steps, order, n_neurons, spiking, seed=0, dt=0.001):
                 order,
                 n_neurons,
                 synapse=max(0.3, theta / 10),
-                input_process=nengo.processes.WhiteSignal(
+                scaling=nengo.processes.WhiteSignal(
                     duration, high=1.0 / theta, rms=0.3
                 ),
             )
