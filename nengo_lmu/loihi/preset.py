@@ -139,7 +139,9 @@ def loihi_memory_kwargs(
     """
     check_old_keywords(old)
     if old:
-        raise TypeError(f"unexpected keyword arguments {sorted(old)}")
+        raise TypeError(
+            f"loihi_memory_kwargs() got unexpected keyword arguments {sorted(old)}"
+        )
     kwargs = _ensemble_kwargs(dt, max_rates, intercepts, tau_ref, reg)
     if synapse is None:
         fraction = SYNAPSE[3] if order is not None and order <= 3 else SYNAPSE[None]

@@ -16,9 +16,9 @@ from nengo_lmu.networks.populations import (  # noqa: F401  (DEFAULT_ENSEMBLE)
     configure_populations,
     input_population,
 )
+from nengo_lmu.networks.scalings import as_scaling, check_old_keywords
 from nengo_lmu.networks.window import window_function_output
 from nengo_lmu.reference import discrete_readout
-from nengo_lmu.networks.scalings import as_scaling, check_old_keywords
 from nengo_lmu.solvers import AxisSolver, TemporalSolver, new_trajectories
 
 
