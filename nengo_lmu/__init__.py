@@ -4,6 +4,7 @@ from .legendre import LegendreDelay, legendre_matrices, legendre_readout, pade_d
 from .lti import discretize, simulate
 from .mapping import double_exp, map_continuous, map_discrete, principle3
 from .networks import (
+    CovarianceScaling,
     FixedScaling,
     LegendreMemory,
     ProcessScaling,

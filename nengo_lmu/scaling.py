@@ -73,12 +73,8 @@ def process_scale(Ad, Bd, u, margin=1.0):
 def process_realization(Ad, Bd, u, C, a=0.0, realization="diagonal", sigmas=5.0):
     """Realisation of one system per input channel, scaled under a sample input.
 
-    Channel ``c`` runs ``(Ad, Bd)`` on ``u[:, c]``; its states are realised
-    as they are (``"diagonal"``) or by the minimum-noise realisation for the
-    readout ``C`` through a lowpass of pole ``a`` (`min_noise_realization`
-    of their covariance and `readout_noise_gain`), then each realised state
-    is scaled to ``sigmas`` times its RMS value (a state that never moves
-    keeps unit scale).
+    Channel ``c`` runs ``(Ad, Bd)`` on ``u[:, c]``; its states' covariance
+    gives the realisation (`covariance_realization`).
 
     Parameters
     ----------
@@ -106,14 +102,52 @@ def process_realization(Ad, Bd, u, C, a=0.0, realization="diagonal", sigmas=5.0)
     blocks, samples = [], []
     for c in range(u.shape[1]):
         x = simulate(Ad, Bd, u[:, c])
-        if realization == "min-noise":
-            T = min_noise_realization(x.T @ x / len(x), readout_noise_gain(Ad, C, a))
-        else:
-            T = np.eye(len(Ad))
-        peak = sigmas * rms(np.linalg.solve(T, x.T), axis=1)
-        blocks.append(T * np.where(peak > 0, peak, 1.0)[None, :])
+        P = x.T @ x / len(x)
+        blocks.append(covariance_realization(P, Ad, C, a, realization, sigmas))
         samples.append(x)
     return block_diag(*blocks), np.hstack(samples)
+
+
+def covariance_realization(P, Ad, C, a=0.0, realization="diagonal", sigmas=5.0):
+    """Realisation of a system whose states have the covariance ``P``.
+
+    The states are realised as they are (``"diagonal"``) or by the
+    minimum-noise realisation for the readout ``C`` through a lowpass of
+    pole ``a`` (`min_noise_realization` of ``P`` and `readout_noise_gain`);
+    then each realised state is scaled to ``sigmas`` times its RMS value (a
+    state that never moves keeps unit scale).
+
+    Parameters
+    ----------
+    P : (n, n) array_like
+        Second moment of the states, ``E[x x^T]`` (symmetric, positive
+        semi-definite).
+    Ad : (n, n) array_like
+        Discrete system (for the noise weighting of ``"min-noise"``).
+    C : (k, n) array_like
+        Readout the minimum-noise realisation is optimised for (any number
+        of rows, e.g. the delay at ``theta`` or a layer's kernel reading
+        the states).
+    a : float
+        Pole of the discrete lowpass synapse the system runs on (0: none).
+    realization : {"diagonal", "min-noise"}
+    sigmas : float
+        Head room, in RMS values.
+
+    Returns
+    -------
+    T : (n, n) ndarray
+        The realisation ``m = T x``, scaled.
+    """
+    P = np.asarray(P, dtype=float)
+    if realization == "min-noise":
+        T = min_noise_realization(P, readout_noise_gain(Ad, C, a))
+    else:
+        T = np.eye(len(P))
+    Ti = np.linalg.inv(T)
+    variance = np.maximum(np.einsum("ij,jk,ik->i", Ti, P, Ti), 0)
+    peak = sigmas * np.sqrt(variance)
+    return T * np.where(peak > 0, peak, 1.0)[None, :]
 
 
 def similarity(A, B, scale):

@@ -3,4 +3,4 @@
 from .legendre_memory import LegendreMemory
 from .lmu_cell import LMUCell
 from .memory_spec import MemorySpec
-from .scalings import FixedScaling, ProcessScaling, WindowBound
+from .scalings import CovarianceScaling, FixedScaling, ProcessScaling, WindowBound

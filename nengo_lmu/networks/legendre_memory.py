@@ -62,7 +62,9 @@ class LegendreMemory(nengo.Network):
         representative input process, with the ``"diagonal"`` or
         ``"min-noise"`` realisation; a `nengo.Process` is short for
         ``ProcessScaling(process)``; an array, short for `.FixedScaling`, is
-        an explicit scale per state (channel-major).
+        an explicit scale per state (channel-major); a `.CovarianceScaling`
+        scales for the states' known covariance (e.g. on training data),
+        optionally realised for the layer that reads them.
     discretizer : {"zoh", "euler"}
         Discretisation of the ideal system before mapping.
     input_neurons : int

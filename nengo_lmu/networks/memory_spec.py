@@ -5,7 +5,12 @@ from nengo.exceptions import ValidationError
 
 from nengo_lmu.legendre import LegendreDelay
 from nengo_lmu.lti import DISCRETIZERS
-from nengo_lmu.networks.scalings import FixedScaling, ProcessScaling, ScalingParam
+from nengo_lmu.networks.scalings import (
+    CovarianceScaling,
+    FixedScaling,
+    ProcessScaling,
+    ScalingParam,
+)
 from nengo_lmu.params import (
     ChoiceParam,
     CountParam,
@@ -127,6 +132,16 @@ class MemorySpec(Spec):
                 attr="scaling",
                 obj=self,
             )
+        if isinstance(scaling, CovarianceScaling):
+            scaling.check(self)
+            if self.input_neurons > 0:
+                raise ValidationError(
+                    "an input population needs the input's range, which a "
+                    "covariance of the states does not give: use "
+                    "input_neurons=0, or a ProcessScaling or WindowBound",
+                    attr="input_neurons",
+                    obj=self,
+                )
         if isinstance(self.solver, TemporalSolver) and not isinstance(
             scaling, ProcessScaling
         ):

@@ -9,7 +9,10 @@ memory realises its states scaled, ``state = T @ represented``. The
   ``|u| <= bound`` (`.window_bound`);
 - `ProcessScaling`: each state (or realised state) scaled to a number of RMS
   values under a representative input process (`.process_realization`);
-- `FixedScaling`: a given scale per state.
+- `FixedScaling`: a given scale per state;
+- `CovarianceScaling`: each (realised) state scaled to a number of RMS
+  values given the states' known covariance, e.g. measured on training data,
+  optionally realised for the layer that reads the states.
 
 `as_scaling` turns the shorthands (``None``, a `nengo.Process`, an array)
 into these values. The maths is in `nengo_lmu.scaling`.
@@ -17,8 +20,9 @@ into these values. The maths is in `nengo_lmu.scaling`.
 
 import nengo
 import numpy as np
+from scipy.linalg import block_diag
 from nengo.exceptions import ValidationError
-from nengo.params import Parameter
+from nengo.params import NdarrayParam, Parameter
 from nengo.utils.numpy import rms
 
 from nengo_lmu.lti import discretize
@@ -30,11 +34,16 @@ from nengo_lmu.params import (
     Spec,
     _show,
 )
-from nengo_lmu.scaling import process_realization, window_bound
+from nengo_lmu.scaling import (
+    covariance_realization,
+    process_realization,
+    window_bound,
+)
 
 __all__ = [
     "REALIZATIONS",
     "SCALE_SIGMAS",
+    "CovarianceScaling",
     "FixedScaling",
     "ProcessScaling",
     "Scaling",
@@ -186,6 +195,132 @@ class FixedScaling(Scaling):
 
     def realize(self, spec, seed):
         return np.diag(self.scale), np.ones(spec.memory_d), None
+
+
+class MatrixParam(NdarrayParam):
+    """A read-only array of finite values with ``ndim`` dimensions."""
+
+    def __init__(self, name, ndim, optional=False, readonly=None):
+        super().__init__(
+            name, shape=("*",) * ndim, optional=optional, readonly=readonly
+        )
+        self.ndim = ndim
+
+    def coerce(self, instance, value):
+        if value is not None:
+            try:
+                array = np.array(value, dtype=float)
+            except (TypeError, ValueError):
+                array = None
+            if array is None or array.ndim != self.ndim or array.size == 0:
+                raise ValidationError(
+                    f"must be a non-empty {self.ndim}-D array (got {_show(value)})",
+                    attr=self.name,
+                    obj=instance,
+                )
+            if not np.all(np.isfinite(array)):
+                raise ValidationError(
+                    f"must be finite (got {_show(value)})", attr=self.name, obj=instance
+                )
+            value = array
+        return super().coerce(instance, value)
+
+
+class CovarianceScaling(Scaling):
+    """Scale the states for their known covariance, realised for a readout.
+
+    Where the memory's input is data rather than a process (a trained
+    `.LMUCell`), the second moment of its Legendre states on that data
+    gives the scale: each realised state is scaled to ``sigmas`` times its
+    RMS value (`.covariance_realization`). With ``realization="min-noise"``
+    the states are realised to minimise the spike noise that reaches
+    ``readout`` (Mullis-Roberts, `.min_noise_realization`), e.g. the kernel
+    of the layer that reads the memory; the memory's ``state`` is the same
+    signal in every realisation.
+
+    Parameters
+    ----------
+    covariance : (memory_d, order, order) array_like
+        ``E[m m^T]`` of each channel's Legendre states (symmetric, positive
+        semi-definite), e.g. `nengo_lmu.dl.inputs.memory_covariance` of
+        training sequences. Sample the states as the memory runs (within
+        items, not only at item ends): directions that the sample never
+        excites get the largest gains in the minimum-noise realisation.
+    sigmas : float
+        Head room, in RMS values, > 0.
+    realization : {"diagonal", "min-noise"}
+        Scale the Legendre states themselves or use the minimum-noise
+        realisation for ``readout``.
+    readout : (k, memory_d * order) array_like, optional
+        What reads the states (channel-major columns), for ``"min-noise"``;
+        default: the delay at ``theta``.
+    """
+
+    covariance = MatrixParam("covariance", 3)
+    sigmas = FiniteParam("sigmas", low=0, low_open=True)
+    realization = ChoiceParam("realization", values=REALIZATIONS)
+    readout = MatrixParam("readout", 2, optional=True)
+
+    def __init__(
+        self, covariance, sigmas=SCALE_SIGMAS, realization="diagonal", readout=None
+    ):
+        super().__init__()
+        self.covariance = covariance
+        self.sigmas = sigmas
+        self.realization = realization
+        self.readout = readout
+        P = self.covariance
+        asym = np.abs(P - np.swapaxes(P, 1, 2)).max()
+        lowest = min(np.linalg.eigvalsh((p + p.T) / 2).min() for p in P)
+        scale = max(np.abs(P).max(), 1e-300)
+        if P.shape[1] != P.shape[2] or asym > 1e-8 * scale or lowest < -1e-8 * scale:
+            raise ValidationError(
+                f"must be (memory_d, order, order) blocks, each symmetric and "
+                f"positive semi-definite (got shape {P.shape}, asymmetry "
+                f"{asym:.3g}, lowest eigenvalue {lowest:.3g})",
+                attr="covariance",
+                obj=self,
+            )
+
+    def __repr__(self):
+        readout = "" if self.readout is None else f", readout=<{self.readout.shape}>"
+        return (
+            f"{type(self).__name__}(<covariance {self.covariance.shape}>, "
+            f"sigmas={self.sigmas!r}, realization={self.realization!r}{readout})"
+        )
+
+    def check(self, spec):
+        """Refuse shapes that do not fit the memory of ``spec``."""
+        order, d = spec.order, spec.memory_d
+        if self.covariance.shape != (d, order, order):
+            raise ValidationError(
+                f"covariance must have shape ({d}, {order}, {order}) for "
+                f"memory_d={d} and order={order} (got {self.covariance.shape})",
+                attr="scaling",
+                obj=spec,
+            )
+        if self.readout is not None and self.readout.shape[1] != d * order:
+            raise ValidationError(
+                f"readout must have {d * order} columns (memory_d * order) "
+                f"(got shape {self.readout.shape})",
+                attr="scaling",
+                obj=spec,
+            )
+
+    def realize(self, spec, seed):
+        delay, order = spec.delay, spec.order
+        Ad, _ = discretize(delay.A, delay.B, spec.dt, method=spec.discretizer)
+        a = np.exp(-spec.dt / spec.synapse.tau)
+        blocks = []
+        for c, P in enumerate(self.covariance):
+            if self.readout is None:
+                C = delay.readout(max(spec.theta - 0.5 * spec.dt, 0))
+            else:
+                C = self.readout[:, c * order : (c + 1) * order]
+            blocks.append(
+                covariance_realization(P, Ad, C, a, self.realization, self.sigmas)
+            )
+        return block_diag(*blocks), np.ones(spec.memory_d), None
 
 
 def as_scaling(value, attr="scaling", obj=None):
