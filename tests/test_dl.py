@@ -1021,3 +1021,67 @@ def test_by_hand_example_runs():
         n_train=300, n_val=100, n_test=60, epochs=5, plot=False
     )
     assert val > 0.9 and rate > 0.9 and spiking > 0.85, (val, rate, spiking)
+
+
+def test_deployed_memory_is_realised_for_its_kernel(trained):
+    """fit measures the first memory's state covariance on the training data
+    for the trained input encoders; deployment realises the memory for the
+    trained kernel that reads it (min-noise), training keeps the fixed
+    scale; a model without the covariance deploys with the fixed scale."""
+    from nengo_lmu import CovarianceScaling, FixedScaling
+    from nengo_lmu.dl import memory_covariance
+
+    clf, _, _ = trained
+    x, _ = toy_data(400, np.random.RandomState(0))  # the fixture's training set
+    kernels = clf.params["cells"][0]
+    expected = memory_covariance(
+        clf._scale_inputs(x), kernels["input_encoders"], 4, clf.theta_items
+    )
+    assert np.allclose(clf.memory_covariance, expected, rtol=1e-12, atol=0)
+    deployed = clf.build(steps_per_item=5).cells[0].memory.spec.scaling
+    assert isinstance(deployed, CovarianceScaling)
+    assert deployed.realization == "min-noise"
+    assert np.array_equal(deployed.readout, kernels["memory_kernel"])
+    trained_net = clf.build(training=True, exact_memory=True).cells[0].memory
+    assert isinstance(trained_net.spec.scaling, FixedScaling)
+    # the realisation changes the noise, not the signal: the rate network
+    # at many steps per item computes what the exact memory's does
+    xs = x[:20]
+    realised = clf.predict(xs, spiking=False, steps_per_item=1, simulator="nengo")
+    old = clf.memory_covariance
+    try:
+        clf.memory_covariance = None
+        assert isinstance(
+            clf.build(steps_per_item=5).cells[0].memory.spec.scaling, FixedScaling
+        )
+        fixed = clf.predict(xs, spiking=False, steps_per_item=1, simulator="nengo")
+    finally:
+        clf.memory_covariance = old
+    agree = np.mean(np.argmax(realised, axis=1) == np.argmax(fixed, axis=1))
+    assert agree >= 0.9, agree
+
+
+def test_memory_covariance_is_the_states_second_moment():
+    """`memory_covariance` runs the ideal memory of each encoded channel on
+    each sequence from rest and averages m m^T over sequences and items."""
+    from nengo_lmu.dl import memory_covariance
+    from nengo_lmu.legendre import LegendreDelay
+    from nengo_lmu.lti import discretize
+
+    rng = np.random.RandomState(3)
+    x = rng.randn(5, 7, 2)
+    enc = rng.randn(3, 2)
+    for steps in (1, 3):
+        got = memory_covariance(x, enc, 4, 6.0, steps_per_item=steps)
+        delay = LegendreDelay(6.0 * steps, 4)
+        Ad, Bd = discretize(delay.A, delay.B, 1.0)
+        want = np.zeros((3, 4, 4))
+        for c in range(3):
+            for seq in x:
+                m = np.zeros(4)
+                for item in np.repeat(seq, steps, axis=0):
+                    m = Ad @ m + Bd[:, 0] * (enc[c] @ item)
+                    want[c] += np.outer(m, m)
+        assert np.allclose(got, want / (35 * steps), rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValidationError, match="encoders"):
+        memory_covariance(x, enc[:, :1], 4, 6.0)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from nengo.exceptions import ValidationError
 
-from nengo_lmu import FixedScaling, ProcessScaling, WindowBound
+from nengo_lmu import CovarianceScaling, FixedScaling, ProcessScaling, WindowBound
 from nengo_lmu.dl import LMUClassifier, LMURegressor, load_model, read_params
 from nengo_lmu.dl.persist import FORMAT_VERSION, decode, encode
 from nengo_lmu.neurons import scale_firing_rates
@@ -39,6 +39,8 @@ def fake_trained(cls=LMUClassifier, **kwargs):
     model.params = read_params(model.build())
     model.input_scale, model.input_offset = 1.2345678901234567, -0.1
     model.state_scale = np.linspace(0.5, 2.0, 4) / 3
+    root = np.random.RandomState(1).randn(model.spec.layers[0].memory_d, 4, 4)
+    model.memory_covariance = root @ np.swapaxes(root, 1, 2)
     if cls is LMURegressor:
         model.target_offset, model.target_scale = 0.3, 1.7
     return model
@@ -54,6 +56,7 @@ def same_model(a, b):
     for key in ("readout", "readout_bias"):
         assert np.array_equal(a.params[key], b.params[key]), key
     assert np.array_equal(a.state_scale, b.state_scale)
+    assert np.array_equal(a.memory_covariance, b.memory_covariance)
     for name in a._fitted():
         assert getattr(a, name) == getattr(b, name), name
 
@@ -68,6 +71,9 @@ def test_round_trip_is_exact(cls, tmp_path):
     # the rebuilt network is the same network (same neurons, same weights)
     a, b = model.build(steps_per_item=5), loaded.build(steps_per_item=5)
     assert a.cells[0].hidden.neuron_type == b.cells[0].hidden.neuron_type
+    # the memory realised for its kernel from the saved covariance
+    assert isinstance(b.cells[0].memory.spec.scaling, CovarianceScaling)
+    assert np.array_equal(a.cells[0].memory.realization, b.cells[0].memory.realization)
     tau = b.cells[0].trainable_connections["recurrent_kernel"].synapse.tau
     assert tau == a.cells[0].trainable_connections["recurrent_kernel"].synapse.tau
     config, fitted, arrays, version = load_model(path)

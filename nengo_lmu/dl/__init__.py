@@ -7,10 +7,10 @@ workflow:
 - `configure_trainable`, `rate_version` (``nengo_lmu.dl.config``): what
   NengoDL trains (never the Legendre memory) and the rate curves spiking
   neurons train through;
-- `repeat_items`, `pad_items`, `Scaler`, `memory_state_scale`
-  (``nengo_lmu.dl.inputs``): sequences as simulator steps, fitted scalers,
-  the memory's state scale from data (`.LMUCell.input_memory_states` gives
-  the precomputed memory);
+- `repeat_items`, `pad_items`, `Scaler`, `memory_state_scale`,
+  `memory_covariance` (``nengo_lmu.dl.inputs``): sequences as simulator
+  steps, fitted scalers, the memory's state scale and state covariance from
+  data (`.LMUCell.input_memory_states` gives the precomputed memory);
 - `compensated_synapse`, `run_sequences` (``nengo_lmu.dl.deploy``): a
   trained model rebuilt at a finer ``dt`` with spikes, and run on a batch of
   sequences in ``nengo_dl`` or ``nengo``;
@@ -52,7 +52,13 @@ The workflow by hand (``examples/train_nengo_dl_by_hand.py`` runs it):
 from nengo_lmu.dl.config import configure_trainable, rate_version
 from nengo_lmu.dl.deploy import SIMULATORS, compensated_synapse, run_sequences
 from nengo_lmu.dl.estimators import LMUClassifier, LMUModel, LMURegressor
-from nengo_lmu.dl.inputs import Scaler, memory_state_scale, pad_items, repeat_items
+from nengo_lmu.dl.inputs import (
+    Scaler,
+    memory_covariance,
+    memory_state_scale,
+    pad_items,
+    repeat_items,
+)
 from nengo_lmu.dl.network import (
     Built,
     build_network,

@@ -19,7 +19,7 @@ from nengo_lmu.dl.inputs import pad_items
 from nengo_lmu.networks import LMUCell
 from nengo_lmu.networks.cell_kernels import full_transform
 from nengo_lmu.networks.populations import DEFAULT_ENSEMBLE
-from nengo_lmu.networks.scalings import FixedScaling
+from nengo_lmu.networks.scalings import CovarianceScaling, FixedScaling
 from nengo_lmu.neurons import scale_firing_rates
 
 #: the first memory's state scale is this many RMS of its states
@@ -89,6 +89,7 @@ def build_network(
     state_scale=None,
     hidden_rates=None,
     steps_per_item=1,
+    memory_covariance=None,
     rate=False,
     training=False,
     exact_memory=False,
@@ -105,6 +106,17 @@ def build_network(
     state_scale : (order,) array_like, optional
         The first memory's state scale (one memory channel; tiled over
         ``memory_d``), e.g. `.memory_state_scale` of the scaled inputs.
+    memory_covariance : (memory_d, order, order) array_like, optional
+        The first memory's Legendre states' second moment on the training
+        data, for its trained input encoders
+        (`nengo_lmu.dl.inputs.memory_covariance`). Except in training, the
+        memory is then realised for the trained kernel that reads it
+        (`.CovarianceScaling`, ``"min-noise"``, ``STATE_SIGMAS`` RMS values)
+        in place of ``state_scale``: the same signal, scaled for the
+        encoders it was trained with, with the least spike noise on the
+        hidden layer's input. MNIST-1D validation split (order 40, 1600
+        LIF, 400 sequences): rate network 0.7825 -> 0.82, spiking at 20
+        steps per item 0.7425 -> 0.765.
     hidden_rates : list, optional
         Each cell's hidden 90th-percentile training rate (Hz, or None), for
         ``rate_factor="auto"`` (see `hidden_rate_factor`).
@@ -149,7 +161,16 @@ def build_network(
                     )
                 tiled = np.tile(state_scale, layer.memory_d)
                 kwargs["memory_kwargs"] = dict(kwargs["memory_kwargs"])
-                kwargs["memory_kwargs"]["scaling"] = FixedScaling(tiled)
+                if memory_covariance is not None and not training:
+                    kernel = None if params is None else params["cells"][0]
+                    kwargs["memory_kwargs"]["scaling"] = CovarianceScaling(
+                        memory_covariance,
+                        sigmas=STATE_SIGMAS,
+                        realization="min-noise",
+                        readout=None if kernel is None else kernel["memory_kernel"],
+                    )
+                else:
+                    kwargs["memory_kwargs"]["scaling"] = FixedScaling(tiled)
                 if spec.normalize_memory and training:
                     # only in training: it changes the step sizes, not the
                     # network, which runs elsewhere without the extra node

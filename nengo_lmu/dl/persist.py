@@ -229,9 +229,14 @@ def load_model(path):
     return config, fitted, data, written_by
 
 
-def params_to_arrays(params, state_scale=None):
-    """A model's trained parameters (and state scale) as named arrays:
-    ``cell{i}/{kernel}``, ``readout``, ``readout_bias``, ``state_scale``."""
+#: arrays a model file may hold beside the parameters
+FITTED_ARRAYS = ("state_scale", "memory_covariance")
+
+
+def params_to_arrays(params, state_scale=None, memory_covariance=None):
+    """A model's trained parameters (and state scale, memory covariance) as
+    named arrays: ``cell{i}/{kernel}``, ``readout``, ``readout_bias``,
+    ``state_scale``, ``memory_covariance``."""
     arrays = {
         f"cell{i}/{k}": v
         for i, kernels in enumerate(params["cells"])
@@ -241,6 +246,8 @@ def params_to_arrays(params, state_scale=None):
     arrays["readout_bias"] = params["readout_bias"]
     if state_scale is not None:
         arrays["state_scale"] = state_scale
+    if memory_covariance is not None:
+        arrays["memory_covariance"] = memory_covariance
     return arrays
 
 
@@ -251,7 +258,7 @@ def params_from_arrays(arrays, kernel_names, path="arrays"):
     names = [f"cell{i}/{k}" for i, ks in enumerate(kernel_names) for k in ks]
     expected = set(names) | {"readout", "readout_bias"}
     missing = sorted(expected - set(arrays))
-    unknown = sorted(set(arrays) - expected - {"state_scale"})
+    unknown = sorted(set(arrays) - expected - set(FITTED_ARRAYS))
     if missing or unknown:
         raise ValidationError(
             f"{path} does not fit the model it describes: missing arrays "

@@ -17,7 +17,12 @@ from nengo.exceptions import ValidationError
 
 from nengo_lmu.checks import check_bool, check_choice, check_int, check_number
 from nengo_lmu.dl.deploy import SIMULATORS, run_sequences
-from nengo_lmu.dl.inputs import Scaler, memory_state_scale, repeat_items
+from nengo_lmu.dl.inputs import (
+    Scaler,
+    memory_covariance,
+    memory_state_scale,
+    repeat_items,
+)
 from nengo_lmu.dl.network import STATE_SIGMAS, build_network, measure_hidden_rates
 from nengo_lmu.dl.persist import (
     load_model,
@@ -53,6 +58,10 @@ def _signature(output_name):
             for p in sig.parameters.values()
         ]
     )
+
+
+#: training sequences that `fit` measures the memory's state covariance on
+COVARIANCE_SEQUENCES = 1000
 
 
 class LMUModel:
@@ -104,6 +113,10 @@ class LMUModel:
         self.input_offset = 0.0  # set by fit: inputs are (x - offset) * scale
         self.input_scale = spec.input_scale  # set by fit when None
         self.state_scale = None  # set by fit: the first memory's state scale
+        #: set by fit: the first memory's states' second moment on the
+        #: training data, for its trained input encoders
+        #: (`nengo_lmu.dl.inputs.memory_covariance`)
+        self.memory_covariance = None
         #: set by fit: each cell's hidden neurons' 90th-percentile firing rate
         #: (Hz) on the training data, or None (not LIF)
         self.hidden_rates = None
@@ -139,6 +152,7 @@ class LMUModel:
             state_scale=self.state_scale,
             hidden_rates=self.hidden_rates,
             steps_per_item=steps_per_item,
+            memory_covariance=self.memory_covariance,
             **options,
         )
 
@@ -311,6 +325,15 @@ class LMUModel:
             seed=self.spec.seed,
             verbose=verbose,
         )
+        if self.state_scale is not None:
+            # the memory is deployed for the encoders it was trained with
+            encoders = self.params["cells"][0]["input_encoders"]
+            self.memory_covariance = memory_covariance(
+                x[: min(n, COVARIANCE_SEQUENCES)],
+                encoders,
+                first.order,
+                self.spec.layer_theta_items(0),
+            )
         self.hidden_rates = self.measure_hidden_rates(x[:500], minibatch_size)
         self.history = history
         self.history["epoch_seconds"] = seconds
@@ -401,7 +424,7 @@ class LMUModel:
         """
         if self.params is None:
             raise ValidationError("nothing to save: not trained", attr="params")
-        arrays = params_to_arrays(self.params, self.state_scale)
+        arrays = params_to_arrays(self.params, self.state_scale, self.memory_covariance)
         config = dict(model=type(self).__name__, kwargs=self.get_config())
         return save_model(path, config, self._fitted(), arrays)
 
@@ -434,6 +457,7 @@ class LMUModel:
         model = cls(spec)
         params = params_from_arrays(arrays, model._kernel_names, path)
         model.state_scale = arrays.get("state_scale")
+        model.memory_covariance = arrays.get("memory_covariance")
         try:
             # building checks every shape against the model's set-up
             model.build(params=params)
