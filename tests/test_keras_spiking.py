@@ -170,6 +170,11 @@ def test_classifier_spiking_accuracy(trained):
     assert keras_acc > 0.9
     clf = classifier_from_keras(model, item_duration=0.02, x=x)
     assert clf.hidden_rates[0] > 20  # measured on the training data
+    # the memory is deployed realised for the imported kernel
+    assert clf.memory_covariance.shape == (1, 6, 6)
+    assert (
+        clf.build(steps_per_item=20).cells[0].memory.spec.scaling.readout.shape[1] == 6
+    )
     spiking = clf.evaluate(xt, yt, spiking=True, steps_per_item=20, verbose=0)
     assert spiking > keras_acc - 0.05, f"spiking {spiking:.3f}, keras {keras_acc:.3f}"
 

@@ -222,7 +222,8 @@ def classifier_from_keras(
     -------
     nengo_lmu.dl.LMUClassifier
     """
-    from nengo_lmu.dl import LMUClassifier
+    from nengo_lmu.dl import LMUClassifier, memory_covariance
+    from nengo_lmu.dl.sequence_model import COVARIANCE_SEQUENCES
 
     layers = [
         layer
@@ -296,6 +297,13 @@ def classifier_from_keras(
         xs = x * input_scale
         clf.state_scale = memory_state_scale_from_keras(
             lmu, xs, sigmas=clf.state_sigmas
+        )
+        # deployed realised for the imported kernel (as fit does natively)
+        clf.memory_covariance = memory_covariance(
+            xs[:COVARIANCE_SEQUENCES],
+            kernels["input_encoders"],
+            kwargs["order"],
+            theta_items,
         )
         if type(kwargs["hidden_neuron_type"]) is nengo.LIF:
             clf.hidden_rates = clf.measure_hidden_rates(xs[:500], 100)
