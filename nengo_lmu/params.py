@@ -27,7 +27,7 @@ def _scalar(value):
     )
 
 
-def _show(value):
+def show_value(value):
     """A value as messages show it: numbers (numpy's too) plainly, others by
     ``repr`` (strings quoted)."""
     plain = isinstance(value, (numbers.Number, np.generic)) and not isinstance(
@@ -59,7 +59,7 @@ class FiniteParam(NumberParam):
             )
             if not ok:
                 raise ValidationError(
-                    f"must be a finite number{_bound(self)} (got {_show(value)})",
+                    f"must be a finite number{_bound(self)} (got {show_value(value)})",
                     attr=self.name,
                     obj=instance,
                 )
@@ -80,7 +80,7 @@ class CountParam(IntParam):
             )
             if not ok:
                 raise ValidationError(
-                    f"must be an integer{_bound(self)} (got {_show(value)})",
+                    f"must be an integer{_bound(self)} (got {show_value(value)})",
                     attr=self.name,
                     obj=instance,
                 )
@@ -155,7 +155,7 @@ class LowpassParam(Parameter):
         if isinstance(value, numbers.Real) and not _is_bool(value):
             if not (np.isfinite(value) and value > 0):
                 raise ValidationError(
-                    f"time constant must be > 0 (got {_show(value)})",
+                    f"time constant must be > 0 (got {show_value(value)})",
                     attr=self.name,
                     obj=instance,
                 )

@@ -14,14 +14,14 @@ from nengo.exceptions import BuildError, ValidationError
 from nengo_lmu.loihi.checks import (
     MAX_COMPARTMENTS,
     LoihiMappingError,
-    _chip_inputs,
-    _decode_tau,
-    _on_chip,
-    _same,
-    _tau,
+    chip_inputs,
+    host_input_tau,
+    on_chip,
+    same_tau,
+    lowpass_tau,
     check_loihi,
 )
-from nengo_lmu.loihi.register import _BUILDING
+from nengo_lmu.loihi.register import BUILDING
 
 _ADVICE = {
     "weight exponent": (
@@ -117,10 +117,10 @@ def build_loihi(network, dt=0.001, target="sim", strict=True, **kwargs):
     kwargs.setdefault("remove_passthrough", False)
     if "model" not in kwargs:
         model = nengo_loihi.builder.Model(dt=float(dt), label=f"{network}, dt={dt:g}")
-        model.decode_tau = _decode_tau(network, dt)
+        model.decode_tau = host_input_tau(network, dt)
         kwargs["model"] = model
     copy, copies = _loihi_copy(network, kwargs["model"].decode_tau)
-    token = _BUILDING.set(True)
+    token = BUILDING.set(True)
     try:
         return LoihiSimulator(copy, copies, dt=dt, target=target, **kwargs)
     except AssertionError as e:
@@ -141,7 +141,7 @@ def build_loihi(network, dt=0.001, target="sim", strict=True, **kwargs):
                 raise LoihiMappingError(f"{e}; {advice}") from e
         raise
     finally:
-        _BUILDING.reset(token)
+        BUILDING.reset(token)
 
 
 class LoihiSimulator(nengo_loihi.Simulator):
@@ -194,13 +194,13 @@ def _loihi_copy(network, decode_tau):
         if isinstance(a, nengo.Ensemble):
             copies[a.neurons] = b.neurons
     # host inputs filtered once, on the chip
-    chip = _on_chip(copy)
-    for _, block_tau, inputs in _chip_inputs(copy, chip, decode_tau):
+    chip = on_chip(copy)
+    for _, block_tau, inputs in chip_inputs(copy, chip, decode_tau):
         for conn, kind in inputs:
             # (block_tau 0: a Lowpass(0) host input keeps its one-step delay)
             if kind != "host" or block_tau <= 0:
                 continue
-            if _same(_tau(conn.synapse), block_tau):
+            if same_tau(lowpass_tau(conn.synapse), block_tau):
                 conn.synapse = None
     # block shapes for populations over a core
     nengo_loihi.add_params(copy)
@@ -267,7 +267,7 @@ def to_loihi_neurons(network, nengo_dl_noise=None):
                 attr="nengo_dl_noise",
             )
     network = network.copy(add_to_container=False)
-    chip = _on_chip(network)
+    chip = on_chip(network)
     changed = []
     for ens in network.all_ensembles:
         neuron = ens.neuron_type

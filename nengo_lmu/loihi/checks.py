@@ -116,8 +116,8 @@ def check_loihi(network, dt=0.001, strict=True):
     chance on the emulator).
     """
     check_dt_matches(network, dt)
-    chip = _on_chip(network)
-    _check_one_synapse(network, chip, _decode_tau(network, dt))
+    chip = on_chip(network)
+    _check_one_synapse(network, chip, host_input_tau(network, dt))
     in_memories = {
         ens for memory in _memories(network) for ens in memory.all_ensembles
     }
@@ -197,7 +197,7 @@ def check_dt_matches(network, dt):
     another time step than ``dt`` (its dynamics would run at the wrong
     speed)."""
     for memory in _memories(network):
-        if not _same(memory.dt, float(dt)):
+        if not same_tau(memory.dt, float(dt)):
             raise LoihiMappingError(
                 f"{memory}: mapped for dt={memory.dt:g} s, but the simulator runs "
                 f"at dt={float(dt):g} s; make the memory with dt={float(dt):g} (e.g. "
@@ -234,7 +234,7 @@ def _check_rates(ens, dt, refuse=False):
         warnings.warn(message)
 
 
-def _on_chip(network):
+def on_chip(network):
     """``chip(ens)``: whether nengo-loihi will put ``ens`` on the chip (read
     without adding entries to ``network``'s config)."""
     params = network.config.params
@@ -256,7 +256,7 @@ def _memories(network):
     ]
 
 
-def _decode_tau(network, dt):
+def host_input_tau(network, dt):
     """On-chip filter of host inputs in `build_loihi`: nengo-loihi's
     ``decode_tau`` (5 ms), or the shortest memory synapse if that is shorter
     (so that it does not replace the memory's synapse)."""
@@ -270,11 +270,11 @@ def _ensemble(obj):
     return obj if isinstance(obj, nengo.Ensemble) else None
 
 
-def _tau(synapse):
+def lowpass_tau(synapse):
     return synapse.tau if isinstance(synapse, nengo.Lowpass) else 0.0
 
 
-def _chip_inputs(network, chip, decode_tau):
+def chip_inputs(network, chip, decode_tau):
     """``[(ensemble, block_tau, [(connection, kind), ...])]`` for on-chip
     ensembles.
 
@@ -297,7 +297,7 @@ def _chip_inputs(network, chip, decode_tau):
             kind = "weights"
         else:
             kind = "decoded"
-        tau = _tau(conn.synapse) if kind == "weights" else decode_tau
+        tau = lowpass_tau(conn.synapse) if kind == "weights" else decode_tau
         inputs.setdefault(post, []).append((conn, kind, tau))
     return [
         (ens, max(tau for _, _, tau in conns), [(c, k) for c, k, _ in conns])
@@ -305,19 +305,19 @@ def _chip_inputs(network, chip, decode_tau):
     ]
 
 
-def _same(a, b):
+def same_tau(a, b):
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
 def _check_one_synapse(network, chip, decode_tau):
-    for ens, block_tau, inputs in _chip_inputs(network, chip, decode_tau):
-        if block_tau <= decode_tau or _same(block_tau, decode_tau):
+    for ens, block_tau, inputs in chip_inputs(network, chip, decode_tau):
+        if block_tau <= decode_tau or same_tau(block_tau, decode_tau):
             continue
         for conn, kind in inputs:
-            own = _tau(conn.synapse)
-            if kind != "decoded" and _same(own, block_tau):
+            own = lowpass_tau(conn.synapse)
+            if kind != "decoded" and same_tau(own, block_tau):
                 continue  # weights with the block's synapse; host: filtered on chip
-            taus = sorted({_tau(c.synapse) for c, _ in inputs})
+            taus = sorted({lowpass_tau(c.synapse) for c, _ in inputs})
             raise LoihiMappingError(
                 f"{ens}: its inputs have synapses of "
                 f"{', '.join(f'{t:g}' for t in taus)} s, but Loihi filters all "

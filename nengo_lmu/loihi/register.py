@@ -18,7 +18,7 @@ from nengo_lmu.networks.legendre_memory import LegendreMemory
 from nengo_lmu.networks.lmu_cell import LMUCell
 
 #: Set while `.build_loihi` builds (the registered build function reads it).
-_BUILDING = contextvars.ContextVar("nengo_lmu_build_loihi", default=False)
+BUILDING = contextvars.ContextVar("nengo_lmu_build_loihi", default=False)
 
 
 def _build_on_loihi(model, network, **kwargs):
@@ -28,7 +28,7 @@ def _build_on_loihi(model, network, **kwargs):
     from nengo_lmu.loihi.checks import LoihiMappingError, check_dt_matches
 
     check_dt_matches(network, model.dt)
-    if not _BUILDING.get():
+    if not BUILDING.get():
         kind = type(network).__name__
         raise LoihiMappingError(
             f"{network}: a plain nengo_loihi.Simulator runs a {kind} wrong (its "

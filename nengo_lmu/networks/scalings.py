@@ -32,7 +32,7 @@ from nengo_lmu.params import (
     InstanceParam,
     ScaleParam,
     Spec,
-    _show,
+    show_value,
 )
 from nengo_lmu.scaling import (
     covariance_realization,
@@ -214,13 +214,13 @@ class MatrixParam(NdarrayParam):
                 array = None
             if array is None or array.ndim != self.ndim or array.size == 0:
                 raise ValidationError(
-                    f"must be a non-empty {self.ndim}-D array (got {_show(value)})",
+                    f"must be a non-empty {self.ndim}-D array (got {show_value(value)})",
                     attr=self.name,
                     obj=instance,
                 )
             if not np.all(np.isfinite(array)):
                 raise ValidationError(
-                    f"must be finite (got {_show(value)})", attr=self.name, obj=instance
+                    f"must be finite (got {show_value(value)})", attr=self.name, obj=instance
                 )
             value = array
         return super().coerce(instance, value)
@@ -353,7 +353,7 @@ def as_scaling(value, attr="scaling", obj=None):
             "must be None, a nengo.Process without input (the representative "
             "input), a WindowBound, ProcessScaling or FixedScaling, or a 1-D "
             "array of finite scales > 0 (got "
-            f"{_show(value)})",
+            f"{show_value(value)})",
             attr=attr,
             obj=obj,
         )
