@@ -14,8 +14,10 @@ The workflow of a NengoDL user, with nothing hidden in an estimator:
    callback (``EarlyStopping`` on validation data);
 4. ``freeze_params`` and `read_params`, rebuild the same model at 1 ms steps
    with spiking memory and hidden neurons (`build_network` with
-   ``steps_per_item``), run it on held-out sequences (`run_sequences`) and
-   read each sequence's logits with the spiking `ItemReadout`.
+   ``steps_per_item``, the memory realised for its trained kernel from its
+   state covariance on the training data: `memory_covariance`), run it on
+   held-out sequences (`run_sequences`) and read each sequence's logits with
+   the spiking `ItemReadout`.
 
 The task: three classes of noisy sequences with a bump early, in the middle
 or late. Prints the validation and test accuracies (rate network at one
@@ -36,6 +38,7 @@ from nengo_lmu.dl import (
     class_targets,
     classification_loss,
     configure_trainable,
+    memory_covariance,
     memory_state_scale,
     read_params,
     recipe_optimizer,
@@ -125,11 +128,20 @@ def main(n_train=1000, n_val=200, n_test=300, epochs=20, plot=True):
         )["probe_accuracy"]
         sim.freeze_params(trained_objects(b))
     params = read_params(b)
+    # the memory's states on the training data, for the trained encoders
+    covariance = memory_covariance(
+        xs[:n_train], params["cells"][0]["input_encoders"], 6, SPEC.theta_items
+    )
 
     def accuracy(steps, spiking):
         """Test accuracy of the model rebuilt at ``steps`` steps per item."""
         deployed = build_network(
-            SPEC, params, state_scale, steps_per_item=steps, rate=not spiking
+            SPEC,
+            params,
+            state_scale,
+            steps_per_item=steps,
+            rate=not spiking,
+            memory_covariance=covariance,
         )
         out = run_sequences(
             deployed.model,
