@@ -180,6 +180,14 @@ class LowpassParam(Parameter):
         return super().coerce(instance, value)
 
 
+def float_array(value):
+    """``value`` as a float ndarray, or None where numpy cannot convert it."""
+    try:
+        return np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
 class ScaleParam(NdarrayParam):
     """A read-only 1-D array of finite values > 0 (a scale per state)."""
 
@@ -188,10 +196,7 @@ class ScaleParam(NdarrayParam):
 
     def coerce(self, instance, value):
         if value is not None:
-            try:
-                array = np.array(value, dtype=float)
-            except (TypeError, ValueError):
-                array = None
+            array = float_array(value)
             if (
                 array is None
                 or array.ndim != 1
@@ -200,6 +205,35 @@ class ScaleParam(NdarrayParam):
             ):
                 raise ValidationError(
                     f"must be a 1-D array of finite values > 0 (got {value!r})",
+                    attr=self.name,
+                    obj=instance,
+                )
+            value = array
+        return super().coerce(instance, value)
+
+
+class MatrixParam(NdarrayParam):
+    """A read-only non-empty array of finite values with ``ndim`` dimensions."""
+
+    def __init__(self, name, ndim, optional=False, readonly=None):
+        super().__init__(
+            name, shape=("*",) * ndim, optional=optional, readonly=readonly
+        )
+        self.ndim = ndim
+
+    def coerce(self, instance, value):
+        if value is not None:
+            array = float_array(value)
+            if array is None or array.ndim != self.ndim or array.size == 0:
+                raise ValidationError(
+                    f"must be a non-empty {self.ndim}-D array "
+                    f"(got {show_value(value)})",
+                    attr=self.name,
+                    obj=instance,
+                )
+            if not np.all(np.isfinite(array)):
+                raise ValidationError(
+                    f"must be finite (got {show_value(value)})",
                     attr=self.name,
                     obj=instance,
                 )

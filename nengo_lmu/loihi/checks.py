@@ -118,9 +118,7 @@ def check_loihi(network, dt=0.001, strict=True):
     check_dt_matches(network, dt)
     chip = on_chip(network)
     _check_one_synapse(network, chip, host_input_tau(network, dt))
-    in_memories = {
-        ens for memory in _memories(network) for ens in memory.all_ensembles
-    }
+    in_memories = {ens for memory in _memories(network) for ens in memory.all_ensembles}
     for ens in network.all_ensembles:
         if not chip(ens):
             continue
@@ -329,5 +327,3 @@ def _check_one_synapse(network, chip, decode_tau):
                 "the chip); for an LMUCell with hidden_cell='rnn': "
                 "hidden_input_synapse=hidden_synapse"
             )
-
-

@@ -22,7 +22,7 @@ import nengo
 import numpy as np
 from scipy.linalg import block_diag
 from nengo.exceptions import ValidationError
-from nengo.params import NdarrayParam, Parameter
+from nengo.params import Parameter
 from nengo.utils.numpy import rms
 
 from nengo_lmu.lti import discretize
@@ -30,8 +30,10 @@ from nengo_lmu.params import (
     ChoiceParam,
     FiniteParam,
     InstanceParam,
+    MatrixParam,
     ScaleParam,
     Spec,
+    float_array,
     show_value,
 )
 from nengo_lmu.scaling import (
@@ -197,35 +199,6 @@ class FixedScaling(Scaling):
         return np.diag(self.scale), np.ones(spec.memory_d), None
 
 
-class MatrixParam(NdarrayParam):
-    """A read-only array of finite values with ``ndim`` dimensions."""
-
-    def __init__(self, name, ndim, optional=False, readonly=None):
-        super().__init__(
-            name, shape=("*",) * ndim, optional=optional, readonly=readonly
-        )
-        self.ndim = ndim
-
-    def coerce(self, instance, value):
-        if value is not None:
-            try:
-                array = np.array(value, dtype=float)
-            except (TypeError, ValueError):
-                array = None
-            if array is None or array.ndim != self.ndim or array.size == 0:
-                raise ValidationError(
-                    f"must be a non-empty {self.ndim}-D array (got {show_value(value)})",
-                    attr=self.name,
-                    obj=instance,
-                )
-            if not np.all(np.isfinite(array)):
-                raise ValidationError(
-                    f"must be finite (got {show_value(value)})", attr=self.name, obj=instance
-                )
-            value = array
-        return super().coerce(instance, value)
-
-
 class CovarianceScaling(Scaling):
     """Scale the states for their known covariance, realised for a readout.
 
@@ -311,10 +284,11 @@ class CovarianceScaling(Scaling):
         delay, order = spec.delay, spec.order
         Ad, _ = discretize(delay.A, delay.B, spec.dt, method=spec.discretizer)
         a = np.exp(-spec.dt / spec.synapse.tau)
+        delay_readout = delay.readout(max(spec.theta - 0.5 * spec.dt, 0))
         blocks = []
         for c, P in enumerate(self.covariance):
             if self.readout is None:
-                C = delay.readout(max(spec.theta - 0.5 * spec.dt, 0))
+                C = delay_readout
             else:
                 C = self.readout[:, c * order : (c + 1) * order]
             blocks.append(
@@ -338,10 +312,7 @@ def as_scaling(value, attr="scaling", obj=None):
         return value
     if isinstance(value, nengo.Process) and value.default_size_in == 0:
         return ProcessScaling(value)
-    try:
-        array = None if isinstance(value, str) else np.array(value, dtype=float)
-    except (TypeError, ValueError):
-        array = None
+    array = None if isinstance(value, str) else float_array(value)
     ok = (
         array is not None
         and array.ndim == 1
