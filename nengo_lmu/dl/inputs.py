@@ -95,14 +95,9 @@ def memory_state_scale(x, order, theta_items, sigmas=5.0):
     x = np.asarray(x, dtype=float)
     if x.ndim != 3:
         raise ValidationError(f"must be (n, items, d) (got {x.shape})", attr="x")
-    delay = LegendreDelay(theta_items, order)
-    Ad, Bd = discretize(delay.A, delay.B, 1.0)
-    m = np.zeros((len(x), x.shape[2], delay.order))
-    total = np.zeros(delay.order)
-    for t in range(x.shape[1]):
-        m = m @ Ad.T + x[:, t, :, None] * Bd[:, 0]
-        total += np.sum(m**2, axis=(0, 1))
-    rms = np.sqrt(total / (len(x) * x.shape[1]))
+    # one channel per input dimension; its coefficients' mean squares summed
+    P = memory_covariance(x, np.eye(x.shape[2]), order, theta_items, steps_per_item=1)
+    rms = np.sqrt(np.einsum("cii->i", P))
     return sigmas * np.where(rms > 0, rms, 1.0)
 
 
