@@ -275,10 +275,25 @@ def test_temporal_decoders_lower_the_spiking_error(seed):
     kwargs = dict(theta=0.1, order=6, n_neurons=1000, freq=10, duration=4, seed=seed)
     temporal = delay_task(**kwargs)
     rates = delay_task(**kwargs, solver=nengo.solvers.LstsqL2(reg=0.003))
-    assert temporal.nrmse_delay < 0.033, f"NRMSE {temporal.nrmse_delay:.4f}"
+    assert temporal.nrmse_delay < 0.02, f"NRMSE {temporal.nrmse_delay:.4f}"
     assert (
         temporal.nrmse_delay < 0.8 * rates.nrmse_delay
     ), f"temporal {temporal.nrmse_delay:.4f}, rate decoders {rates.nrmse_delay:.4f}"
+
+
+def test_slow_membrane_lowers_the_floor(seed):
+    """The default neurons' slow leak (LIF, tau_rc = 1 s) against nengo's
+    20 ms on the shortened D1 protocol: with a fast leak the spiking
+    population lags and distorts its rate curves as the states move, an
+    error that more neurons do not remove; with a slow one it integrates
+    its input and what is left is spike noise."""
+    kwargs = dict(theta=0.1, order=6, n_neurons=1000, freq=10, duration=4, seed=seed)
+    slow = delay_task(**kwargs)
+    fast = delay_task(**kwargs, neuron_type=nengo.LIF(tau_rc=0.02, tau_ref=0.001))
+    assert slow.nrmse_delay < 0.02, f"NRMSE {slow.nrmse_delay:.4f}"
+    assert (
+        slow.nrmse_delay < 0.75 * fast.nrmse_delay
+    ), f"tau_rc 1 s: {slow.nrmse_delay:.4f}, 20 ms: {fast.nrmse_delay:.4f}"
 
 
 def test_temporal_solver_needs_trajectories():
@@ -515,7 +530,7 @@ def test_enclosing_config_honoured():
     assert ens.max_rates == nengo.dists.Uniform(100, 200)
     assert explicit.state_ensembles[0].neuron_type == nengo.RectifiedLinear()
     assert explicit.state_ensembles[0].max_rates == nengo.dists.Uniform(100, 200)
-    assert plain.state_ensembles[0].neuron_type == nengo.LIF(tau_ref=0.001)
+    assert plain.state_ensembles[0].neuron_type == nengo.LIF(tau_rc=1.0, tau_ref=0.001)
     assert plain.state_ensembles[0].max_rates == nengo.dists.Uniform(400, 800)
     with nengo.Simulator(model, progress_bar=False) as sim:
         rates = sim.data[ens].max_rates

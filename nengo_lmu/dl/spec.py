@@ -302,12 +302,14 @@ class ModelSpec(Spec):
         and so what was trained, is unchanged). ``"auto"`` (default) picks,
         per cell and per ``dt``, the largest factor (at least 1) that keeps
         the hidden neurons' 90th-percentile firing rate on the training data
-        within `.AUTO_RATE_TARGET` spikes per step and their membrane time
-        constant at least `.AUTO_MIN_TAU_STEPS` steps (see
-        `.hidden_rate_factor`). On MNIST-1D's validation split (20 steps of
-        1 ms per item, rate network 0.72) spiking accuracy was 0.56
-        unscaled, 0.60 / 0.62 / 0.665 / 0.70 / 0.655 with factors 2 / 3 / 4
-        / 6 / 8.
+        within `.AUTO_RATE_TARGET` spikes per step and their refractory
+        period at least one step, below which nengo's LIF fires under its
+        rate curve (see `.hidden_rate_factor`). On MNIST-1D's validation
+        split (order 40, 20 steps of 1 ms per item, 400 sequences, rate
+        network 0.82, memory of LIF with a 1 s membrane) spiking accuracy
+        was 0.77 / 0.7925 with factors 1 / 2 (2 is what the rule gives
+        there); with nengo's 20 ms memory neurons, 0.6925 with a factor of
+        2 and 0.745 with 5, the earlier rule's choice.
     **cell_kwargs
         One cell's `LayerSpec` arguments, when ``layers`` is not given.
     """
