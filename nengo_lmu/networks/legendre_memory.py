@@ -97,8 +97,8 @@ class LegendreMemory(nengo.Network):
     add_to_container : bool, optional
     **ens_kwargs
         Passed to every ensemble (e.g. ``neuron_type``, ``max_rates``,
-        ``intercepts``); defaults are LIF with ``tau_rc=1 s`` (see
-        `.DEFAULT_ENSEMBLE`) and ``tau_ref=1 ms`` firing at
+        ``intercepts``); defaults are LIF with ``tau_rc=1 s`` (a slow
+        leak: see the theory page) and ``tau_ref=1 ms`` firing at
         400-800 Hz, unless the enclosing network's config sets
         ``nengo.Ensemble`` defaults for them, which are honoured as in
         nengo's own networks. ``nengo.Direct()`` gives the exact
