@@ -79,15 +79,15 @@ class LegendreMemory(nengo.Network):
         two windows after the input returns to range the memory's error is
         within twice the worst of a normal run (about ``synapse.tau *
         ln(overload)`` without the population). It costs some accuracy (D1,
-        3 seeds: 0.028 against 0.026) and steps per second in nengo (see the
+        3 seeds: 0.017 against 0.014) and steps per second in nengo (see the
         nengo simulator guide).
     solver : nengo.solvers.Solver, optional
         Decoder solver of the memory's connections. Default: with a
         `.ProcessScaling` and spiking LIF neurons, `.TemporalSolver`, which
         fits the decoders to the neurons' filtered spikes along the states'
         trajectories under that input (making the memory then takes about 2
-        s per 1000 neurons at ``theta`` = 0.1 s; D1, 3 seeds: NRMSE 0.026
-        against 0.041 with rate decoders); otherwise ``LstsqL2(reg=0.003)``
+        s per 1000 neurons at ``theta`` = 0.1 s; D1, 3 seeds: NRMSE 0.014
+        against 0.021 with rate decoders); otherwise ``LstsqL2(reg=0.003)``
         on the rate curves. With ``weights=True`` the recurrent connection
         gets neuron-to-neuron weights (the readouts into the ports stay
         decoded): on nengo-loihi this keeps decode neurons and their filter
