@@ -185,6 +185,49 @@ def test_classifier_spiking_accuracy(trained):
     assert after > before - 0.03, f"rate accuracy {before:.3f} -> {after:.3f}"
 
 
+def test_relu_classifier_imports_as_spikes():
+    """A relu cell imports as spiking rectified-linear neurons whose rate
+    network reproduces Keras and whose spikes, scaled by the measured rates,
+    classify as the Keras model does."""
+    tf.keras.utils.set_random_seed(2)
+    x, y = toy_task(600)
+    xt, yt = toy_task(100, seed=1)
+    model = keras_classifier(
+        16, 2, order=6, hidden_units=24, readout_items=2, activation="relu"
+    )
+    model.compile(
+        tf.keras.optimizers.Adam(1e-2),
+        tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    model.fit(x, y, epochs=8, batch_size=50, verbose=0)
+    keras_acc = model.evaluate(xt, yt, verbose=0)[1]
+    assert keras_acc > 0.9
+    clf = classifier_from_keras(model, item_duration=0.02, x=x)
+    assert type(clf.spec.layers[0].hidden_neuron_type) is nengo.SpikingRectifiedLinear
+    assert clf.hidden_rates[0] > 0  # measured on the training data
+    spiking = clf.evaluate(xt, yt, spiking=True, steps_per_item=20, verbose=0)
+    assert spiking > keras_acc - 0.05, f"spiking {spiking:.3f}, keras {keras_acc:.3f}"
+    # without measured rates, spikes need a rate factor, and say so
+    bare = classifier_from_keras(model, item_duration=0.02)
+    with pytest.raises(ValidationError, match="hidden_rates"):
+        bare.evaluate(xt, yt, spiking=True, steps_per_item=20, verbose=0)
+
+    # the rate network reproduces Keras (Keras' recurrent state starts at 0,
+    # nengo's hidden layer at relu(bias): equal with biases at or below 0)
+    untrained = keras_classifier(
+        16, 2, order=6, hidden_units=24, readout_items=2, activation="relu"
+    )
+    hidden = untrained.layers[1].hidden_cell
+    hidden.bias.assign(np.full(24, -0.05, dtype=np.float32))
+    hidden.kernel.assign(hidden.kernel * 3)
+    exact = classifier_from_keras(untrained, x=x, memory_neuron_type=nengo.Direct())
+    expected = untrained(xt).numpy()
+    err = np.max(np.abs(exact.predict(xt, spiking=False, verbose=0) - expected))
+    assert err < 1e-4, f"max |logits - keras| = {err:.2e}"
+    assert np.std(expected) > 0.1  # logits that vary with the input
+
+
 def test_memory_state_scale(rng):
     layer = lif_layer("dense", 1, 6, 10, 2, 3, rng)
     x = rng.randn(20, 30, 2)

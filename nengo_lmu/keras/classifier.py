@@ -202,11 +202,12 @@ def classifier_from_keras(
     x : (n, n_items, input_d) array_like, optional
         Training inputs (as given to ``fit`` of the classifier, before
         ``input_scale``): they set the memory's state scale
-        (`memory_state_scale_from_keras`) and, for LIF, the hidden firing
-        rates that ``rate_factor="auto"`` reads (measured on the first 500
-        with the rate network, as `nengo_lmu.dl.LMUClassifier.fit` does).
-        Without them the memory keeps its default scale and
-        ``rate_factor="auto"`` is 1.
+        (`memory_state_scale_from_keras`) and, for LIF and relu, the hidden
+        firing rates that ``rate_factor="auto"`` reads (measured on the
+        first 500 with the rate network, as `nengo_lmu.dl.LMUClassifier.fit`
+        does). Without them the memory keeps its default scale and
+        ``rate_factor="auto"`` is 1 for LIF; a relu cell then needs a number
+        as ``rate_factor`` to run with spikes.
     input_scale : float
         The Keras model was trained on ``x * input_scale`` (default 1).
     readout_items : float
@@ -286,7 +287,7 @@ def classifier_from_keras(
         else np.zeros(int(dense.units))
     )
     clf.params = dict(cells=[kernels], readout=w, readout_bias=b[:, None])
-    clf.build(params=clf.params)  # every shape checked
+    clf.build(params=clf.params, rate=True)  # every shape checked
     if x is not None:
         x = np.asarray(x, dtype=float)
         if x.ndim != 3 or x.shape[1:] != (n_items, input_d):
@@ -305,6 +306,9 @@ def classifier_from_keras(
             kwargs["order"],
             theta_items,
         )
-        if type(kwargs["hidden_neuron_type"]) is nengo.LIF:
+        if type(kwargs["hidden_neuron_type"]) in (
+            nengo.LIF,
+            nengo.SpikingRectifiedLinear,
+        ):
             clf.hidden_rates = clf.measure_hidden_rates(xs[:500], 100)
     return clf

@@ -71,8 +71,9 @@ def cell_kwargs_from_keras(layer, item_duration, spiking=True):
         ``nengo.LIFRate`` (the activation's curve without ``sigma``), with
         its ``tau_rc``, ``tau_ref`` and ``amplitude``; the kernels become the
         input currents unchanged (`.LMUCell`'s hidden layer has gain 1).
-        tanh and relu cells are imported as the rate neurons with their
-        curve (``nengo.neurons.Tanh``, ``nengo.RectifiedLinear``) either way.
+        For relu: ``nengo.SpikingRectifiedLinear`` (default) or
+        ``nengo.RectifiedLinear``. tanh cells are imported as
+        ``nengo.neurons.Tanh`` rate neurons either way.
 
     Returns
     -------
@@ -109,7 +110,9 @@ def cell_kwargs_from_keras(layer, item_duration, spiking=True):
             attr="hidden_cell",
         )
     activation = hidden_activation(layer)
-    if isinstance(activation, str):
+    if activation == "relu" and spiking:
+        neuron_type = nengo.SpikingRectifiedLinear()
+    elif isinstance(activation, str):
         neuron_type = ACTIVATIONS[activation]()
     else:
         neuron_type = activation.neuron_type(spiking=spiking)
