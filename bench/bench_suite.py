@@ -37,8 +37,11 @@ per epoch and their ratio to keras-lmu, spiking and rate evaluation
 seconds per 1000 sequences) and appends it to
 ``bench/results/suite_table.md``.
 
+``--hidden lif,relu`` adds a row per task for the same recipe with spiking
+rectified-linear hidden neurons (``nengo.SpikingRectifiedLinear``).
+
 Usage: ``python bench/bench_suite.py [--tasks mnist1d,frequency,recall,mackey-glass]
-[--epochs 20] [--n-spiking 300]``
+[--epochs 20] [--n-spiking 300] [--steps 50,20] [--hidden lif]``
 """
 
 import argparse
@@ -48,6 +51,7 @@ import platform
 import tempfile
 import time
 
+import nengo
 import numpy as np
 
 from nengo_lmu.data import TASKS, load_task
@@ -63,7 +67,15 @@ def task_data(name):
     return (*load_task(name), TASKS[name]["n_out"], TASKS[name]["regression"])
 
 
-def recipe(n_items):
+#: the recipe's hidden neurons (``--hidden``): the library's default LIF,
+#: or the spiking rectified line (integrate-and-fire without a leak)
+HIDDEN = {
+    "lif": {},
+    "relu": dict(hidden_neuron_type=nengo.SpikingRectifiedLinear()),
+}
+
+
+def recipe(n_items, hidden="lif"):
     """The one recipe: the keras-lmu peer's architecture, scaled by length."""
     return dict(
         theta_items=n_items,
@@ -74,6 +86,7 @@ def recipe(n_items):
         hidden_cell="rnn",
         hidden_synapse=4 * ITEM,  # the loop through a 4-item lowpass
         n_neurons=1600,
+        **HIDDEN[hidden],
     )
 
 
@@ -133,10 +146,10 @@ def run_keras(tf, make, data, epochs):
     return dict(params=model.count_params(), rate=score, s_epoch=epoch_s)
 
 
-def run_ours(data, epochs, n_spiking):
+def run_ours(data, epochs, n_spiking, hidden="lif"):
     x, y, xt, yt, n_out, regression = data
     cls = LMURegressor if regression else LMUClassifier
-    model = cls(1, x.shape[1], n_out, **recipe(x.shape[1]))
+    model = cls(1, x.shape[1], n_out, **recipe(x.shape[1], hidden))
     hist = model.fit(x, y, epochs=epochs, validation_split=0.1, verbose=0)
 
     def score(m, xs, ys, **kwargs):
@@ -180,6 +193,11 @@ def main():
     parser.add_argument(
         "--steps", default="50,20", help="spiking runs' 1 ms steps per item"
     )
+    parser.add_argument(
+        "--hidden",
+        default="lif",
+        help=f"the recipe's hidden neurons, one row each: {','.join(HIDDEN)}",
+    )
     parser.add_argument("--out", default=os.path.join("bench", "results"))
     args = parser.parse_args()
     STEPS[:] = [int(s) for s in args.steps.split(",")]
@@ -191,7 +209,8 @@ def main():
     lines = [
         f"### {datetime.date.today()} on {platform.machine()}, {os.cpu_count()} "
         f"cores; `python bench/bench_suite.py --tasks {args.tasks} --epochs "
-        f"{args.epochs} --n-spiking {args.n_spiking} --steps {args.steps}`",
+        f"{args.epochs} --n-spiking {args.n_spiking} --steps {args.steps} "
+        f"--hidden {args.hidden}`",
         "",
         "Accuracy (classification) or NRMSE (mackey-glass, lower is better); "
         "val: the rate network on the validation split.",
@@ -209,9 +228,12 @@ def main():
         for name, make in peers.items():
             results[name] = run_keras(tf, make, data, args.epochs)
             print(task, name, results[name], flush=True)
-        ours = "nengo-lmu (one recipe)"
-        results[ours] = run_ours(data, args.epochs, args.n_spiking)
-        print(task, ours, results[ours], flush=True)
+        for hidden in args.hidden.split(","):
+            ours = "nengo-lmu (one recipe)"
+            if hidden != "lif":
+                ours += f", {hidden} hidden"
+            results[ours] = run_ours(data, args.epochs, args.n_spiking, hidden)
+            print(task, ours, results[ours], flush=True)
         base = results["keras-lmu q40, SimpleRNN 128"]["s_epoch"]
         for name, r in results.items():
 
@@ -226,10 +248,12 @@ def main():
                 f"{f('rate_s', '{:.1f}')} |"
             )
         n_sub = min(args.n_spiking, len(data[2]))
-        lines.append(
-            f"| {task} | (ours, rate on the {n_sub} spiking test "
-            f"sequences) | | {results[ours]['rate_sub']:.3f} | | | | | | | | | |"
-        )
+        for name, r in results.items():
+            if "rate_sub" in r:
+                lines.append(
+                    f"| {task} | ({name}: rate on the {n_sub} spiking test "
+                    f"sequences) | | {r['rate_sub']:.3f} | | | | | | | | | |"
+                )
     text = "\n".join(lines) + "\n"
     print(text)
     os.makedirs(args.out, exist_ok=True)
