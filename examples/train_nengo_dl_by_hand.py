@@ -5,8 +5,9 @@ The workflow of a NengoDL user, with nothing hidden in an estimator:
 1. declare the model once as a `ModelSpec` (one `LMUCell` and a dense
    readout) and fit a `Scaler` to the inputs and the memory's state scale to
    the data (`memory_state_scale`);
-2. build the training network with `build_network` (rate neurons, the hidden
-   LIF neurons through SoftLIFRate, the memory precomputed once:
+2. build the training network with `build_network` (rate neurons: the
+   hidden layer's spiking rectified-linear neurons as the rectified line,
+   the memory precomputed once:
    `training_inputs`), mark what trains with `configure_trainable`;
 3. train with an ordinary ``nengo_dl.Simulator``: ``compile`` with the
    recipe's optimizer (`recipe_optimizer`) and the loss on the readout as it
@@ -15,7 +16,9 @@ The workflow of a NengoDL user, with nothing hidden in an estimator:
 4. ``freeze_params`` and `read_params`, rebuild the same model at 1 ms steps
    with spiking memory and hidden neurons (`build_network` with
    ``steps_per_item``, the memory realised for its trained kernel from its
-   state covariance on the training data: `memory_covariance`), run it on
+   state covariance on the training data: `memory_covariance`; the hidden
+   neurons firing as fast as the step allows, from their rates on the
+   training data: `measure_hidden_rates`), run it on
    held-out sequences (`run_sequences`) and read each sequence's logits with
    the spiking `ItemReadout`.
 
@@ -38,6 +41,7 @@ from nengo_lmu.dl import (
     class_targets,
     classification_loss,
     configure_trainable,
+    measure_hidden_rates,
     memory_covariance,
     memory_state_scale,
     read_params,
@@ -101,7 +105,6 @@ def main(n_train=1000, n_val=200, n_test=300, epochs=20, plot=True):
         training=True,
         exact_memory=True,
         external_memory=True,
-        lif_smoothing=0.02,
     )
     configure_trainable(b.model)
     loss, metrics = classification_loss(readout)
@@ -132,6 +135,9 @@ def main(n_train=1000, n_val=200, n_test=300, epochs=20, plot=True):
     covariance = memory_covariance(
         xs[:n_train], params["cells"][0]["input_encoders"], 6, SPEC.theta_items
     )
+    # the hidden neurons' firing rates on the training data, which set how
+    # much faster they fire when deployed (`hidden_rate_factor`)
+    hidden_rates = measure_hidden_rates(SPEC, xs[:n_train], params, state_scale)
 
     def accuracy(steps, spiking):
         """Test accuracy of the model rebuilt at ``steps`` steps per item."""
@@ -140,6 +146,7 @@ def main(n_train=1000, n_val=200, n_test=300, epochs=20, plot=True):
             params,
             state_scale,
             steps_per_item=steps,
+            hidden_rates=hidden_rates,
             rate=not spiking,
             memory_covariance=covariance,
         )

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 
+import nengo
 import numpy as np
 
 # the figures of the subcommands (also importable from here)
@@ -192,8 +193,9 @@ def _train_parser(sub):
         "train",
         help="train a spiking LMU cell in NengoDL on a sequence task",
         description=(
-            "Train an LMUCell classifier (spiking LIF memory and hidden layer, trained "
-            "through their rate curves) in NengoDL on a task generated offline "
+            "Train an LMUCell classifier (spiking LIF memory, spiking hidden layer "
+            "of integrate-and-fire or LIF neurons, trained through their rate curves) "
+            "in NengoDL on a task generated offline "
             "(MNIST-1D: 4000 train / 1000 test); the last --validation-split of the "
             "training sequences is held out for validation, the test set is used "
             "once, at the end. Saves the model, its settings, the training history "
@@ -255,10 +257,17 @@ def _train_parser(sub):
         "cell allows it",
     )
     p.add_argument(
+        "--hidden-neurons",
+        choices=sorted(HIDDEN_NEURONS),
+        default="relu",
+        help="hidden neurons: relu (nengo.SpikingRectifiedLinear, the default) or "
+        "lif (nengo.LIF(amplitude=0.01))",
+    )
+    p.add_argument(
         "--lif-smoothing",
         type=NONNEGATIVE,
         default=0.02,
-        help="train the LIF hidden neurons through SoftLIFRate with this sigma "
+        help="train LIF hidden neurons through SoftLIFRate with this sigma "
         "(0.02); 0: through LIFRate",
     )
     p.add_argument(
@@ -303,6 +312,13 @@ def _train_parser(sub):
     return p
 
 
+#: the ``train`` subcommand's ``--hidden-neurons`` choices
+HIDDEN_NEURONS = {
+    "relu": nengo.SpikingRectifiedLinear(),
+    "lif": nengo.LIF(amplitude=0.01),
+}
+
+
 def _classifier(args, cls, n_items):
     """The ``train`` subcommand's model (validates every setting)."""
     return cls(
@@ -323,6 +339,7 @@ def _classifier(args, cls, n_items):
         ),
         readout_synapse=None,
         seed=args.seed,
+        hidden_neuron_type=HIDDEN_NEURONS[args.hidden_neurons],
     )
 
 
@@ -363,7 +380,8 @@ def run_train(args):
     n_val = int(round(len(x) * args.validation_split))
     print(
         f"LMUCell: memory_d={args.memory_d}, order={args.order}, theta="
-        f"{clf.theta_items:g} items ({clf.theta:g} s), {args.hidden} LIF hidden "
+        f"{clf.theta_items:g} items ({clf.theta:g} s), {args.hidden} "
+        f"{args.hidden_neurons} hidden "
         f"({args.hidden_cell}); {args.task} {len(x) - n_val} train / {n_val} "
         f"validation / {len(xt)} test"
     )

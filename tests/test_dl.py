@@ -22,8 +22,10 @@ def toy_data(n, rng, items=12):
     return x[:, :, None], y
 
 
-def toy_classifier():
-    """An untrained classifier for `toy_data` (the same set-up every call)."""
+def toy_classifier(**kwargs):
+    """An untrained classifier for `toy_data` (the same set-up every call;
+    LIF hidden neurons unless ``kwargs`` say otherwise)."""
+    kwargs.setdefault("hidden_neuron_type", nengo.LIF(amplitude=0.01))
     return LMUClassifier(
         1,
         12,
@@ -35,6 +37,7 @@ def toy_classifier():
         hidden_units=16,
         n_neurons=80,
         seed=0,
+        **kwargs,
     )
 
 
@@ -103,6 +106,49 @@ def test_auto_rate_factor(trained, tmp_path):
     assert noise(auto) < 0.7 * noise(fixed), (noise(auto), noise(fixed))
 
 
+def test_relu_rate_factor(tmp_path):
+    """The default hidden neurons, spiking rectified-linear, fire faster with
+    the same rate function: gain and bias times the factor, amplitude over
+    it, no refractory bound, and the spiking logits closer to the rate
+    network's."""
+    rng = np.random.RandomState(1)
+    x, y = toy_data(300, rng)
+    clf = toy_classifier(hidden_neuron_type=nengo.SpikingRectifiedLinear(0.5))
+    default = LMUClassifier(1, 12, 3, 12, memory_d=1, order=4, hidden_units=8)
+    assert default.spec.layers[0].hidden_neuron_type == (nengo.SpikingRectifiedLinear())
+    relu = clf.spec.layers[0].hidden_neuron_type
+    clf.fit(x, y, epochs=4, minibatch_size=50, verbose=0)
+    (p90,) = clf.hidden_rates
+    assert 0 < p90 < 100, p90  # Hz: the input current itself
+    path = clf.save(tmp_path / "relu.npz")
+    auto = LMUClassifier.load(path)
+    fixed = LMUClassifier.load(path, rate_factor=1)
+    steps = 10
+    factor = 0.75 / (clf.item_duration / steps * p90)
+    assert factor > 20  # far past any LIF refractory bound
+    fast = auto.build(steps_per_item=steps).cells[0].hidden
+    slow = fixed.build(steps_per_item=steps).cells[0].hidden
+    assert fast.neuron_type.amplitude == pytest.approx(0.5 / factor, rel=1e-12)
+    assert slow.neuron_type == relu
+    # the same rate function, to rounding
+    currents = rng.uniform(-3, 3, size=(50, 16))
+    np.testing.assert_allclose(
+        fast.neuron_type.rates(currents, fast.gain, fast.bias),
+        slow.neuron_type.rates(currents, np.ones(16), slow.bias),
+        rtol=1e-9,
+        atol=1e-12,
+    )
+    xt = x[:40]
+    rates = LMUClassifier.load(path, hidden_neuron_type=nengo.RectifiedLinear(0.5))
+    ref = rates.predict(xt, spiking=True, steps_per_item=steps, verbose=0)
+
+    def noise(model):
+        logits = model.predict(xt, spiking=True, steps_per_item=steps, verbose=0)
+        return np.sqrt(np.mean((logits - ref) ** 2)) / np.std(ref)
+
+    assert noise(auto) < 0.1 * noise(fixed), (noise(auto), noise(fixed))
+
+
 def test_compensate_loop(tmp_path):
     """A recurrent cell run at several steps per item keeps its function.
 
@@ -130,6 +176,7 @@ def test_compensate_loop(tmp_path):
             n_neurons=80,
             seed=0,
             compensate_loop=compensate_loop,
+            hidden_neuron_type=nengo.LIF(amplitude=0.01),  # as measured
             **kwargs,
         )
 
@@ -486,7 +533,9 @@ REG_KWARGS = dict(memory_d=1, order=4, hidden_units=32, seed=0)
 
 
 def toy_regressor(**kwargs):
-    """An untrained regressor for `sine_data` (30 items, 50 ms each).
+    """An untrained regressor for `sine_data` (30 items, 50 ms each; LIF
+    hidden neurons, with which the tests' numbers were measured, unless
+    ``kwargs`` say otherwise).
 
     It predicts from a one-item readout window: every item of these short
     sequences is scored, and the first items of a longer window would reach
@@ -494,6 +543,7 @@ def toy_regressor(**kwargs):
     from nengo_lmu.dl import LMURegressor
 
     kwargs.setdefault("readout_items", 1.0)
+    kwargs.setdefault("hidden_neuron_type", nengo.LIF(amplitude=0.01))
     return LMURegressor(
         1, 30, 1, theta_items=10, item_duration=0.05, **REG_KWARGS, **kwargs
     )

@@ -62,13 +62,15 @@ from nengo_lmu.dl.inputs import (
 from nengo_lmu.dl.network import (
     Built,
     build_network,
+    faster_relu,
     hidden_rate_factor,
+    measure_hidden_rates,
     read_params,
     trained_objects,
 )
 from nengo_lmu.dl.persist import load_model, save_model
 from nengo_lmu.dl.readout import ItemReadout
-from nengo_lmu.dl.spec import LayerSpec, ModelSpec
+from nengo_lmu.dl.spec import DEFAULT_RECIPE_HIDDEN, LayerSpec, ModelSpec
 from nengo_lmu.dl.training import (
     MEMORY_SURROGATES,
     EpochTimer,

@@ -47,13 +47,14 @@ class Built:
 
 
 def hidden_rate_factor(rate_factor, rate, dt, neuron_type):
-    """How many times as fast spiking LIF hidden neurons fire at ``dt``.
+    """How many times as fast spiking hidden neurons fire at ``dt``.
 
     ``rate_factor`` is a `.ModelSpec`'s: a number is returned as is;
     ``"auto"`` gives the largest factor (at least 1) that keeps ``rate``
     (the neurons' 90th-percentile firing rate in training, Hz; ``None``
-    when not measured) within `AUTO_RATE_TARGET` spikes per step and the
-    refractory period ``neuron_type.tau_ref / factor`` at least one step.
+    when not measured) within `AUTO_RATE_TARGET` spikes per step and, for
+    LIF, the refractory period ``neuron_type.tau_ref / factor`` at least
+    one step (``nengo.SpikingRectifiedLinear`` has none).
 
     The second bound keeps the spiking neurons on their rate curve. Nengo's
     LIF (and NengoDL's) restarts a neuron's integration at a step boundary
@@ -71,10 +72,51 @@ def hidden_rate_factor(rate_factor, rate, dt, neuron_type):
         return rate_factor
     if rate is None or not rate > 0:
         return 1.0
+    refractory = getattr(neuron_type, "tau_ref", None)
     return max(
         1.0,
-        min(AUTO_RATE_TARGET / (dt * rate), neuron_type.tau_ref / dt),
+        min(
+            AUTO_RATE_TARGET / (dt * rate),
+            np.inf if refractory is None else refractory / dt,
+        ),
     )
+
+
+def faster_relu(kwargs, params, k, neuron_type, factor):
+    """Cell ``k``'s ``nengo.SpikingRectifiedLinear`` hidden neurons firing
+    ``factor`` times as often, with the same output.
+
+    The rectified line is homogeneous: ``a * max(g * x + b, 0)`` equals
+    ``a / f * max(f * g * x + f * b, 0)``, so multiplying the hidden
+    ensemble's gain (which nengo applies to every connection into its
+    neurons) and its bias by ``f`` and dividing the amplitude by ``f``
+    leaves the rate network exactly as trained; the spiking neurons emit
+    ``f`` times as many spikes, each worth ``1 / f`` as much. Sets the
+    cell's ``kwargs`` (neuron type, gain) and returns ``params`` with the
+    bias scaled (a copy; ``params`` may be None: initial biases are 0).
+    """
+    kwargs["hidden_neuron_type"] = nengo.SpikingRectifiedLinear(
+        amplitude=neuron_type.amplitude / factor
+    )
+    hidden_kwargs = dict(kwargs["hidden_kwargs"])
+    gain = hidden_kwargs.get("gain", 1.0)
+    if isinstance(gain, nengo.dists.Distribution):
+        raise ValidationError(
+            f"must be numbers to scale the spiking rectified-linear hidden "
+            f"neurons' firing rates (got {gain!r}); give gains as an array or "
+            f"rate_factor=1",
+            attr="hidden_kwargs",
+        )
+    hidden_kwargs["gain"] = (
+        np.asarray(gain, dtype=float) * np.ones(kwargs["hidden_units"]) * factor
+    )
+    kwargs["hidden_kwargs"] = hidden_kwargs
+    if params is not None:
+        cell = dict(params["cells"][k])
+        cell["hidden_bias"] = np.asarray(cell["hidden_bias"]) * factor
+        params = dict(params, cells=list(params["cells"]))
+        params["cells"][k] = cell
+    return params
 
 
 def _compensated(spec, layer, dt):
@@ -195,6 +237,28 @@ def build_network(
                     kwargs["hidden_neuron_type"] = scale_firing_rates(
                         hidden_type, factor
                     )
+            elif type(hidden_type) is nengo.SpikingRectifiedLinear:
+                if (
+                    spec.rate_factor == "auto"
+                    and params is not None
+                    and (hidden_rates is None or hidden_rates[k] is None)
+                ):
+                    raise ValidationError(
+                        f"are needed to deploy cell {k}'s spiking rectified-linear "
+                        f"hidden neurons with rate_factor='auto' (they fire at "
+                        f"their input current in Hz, too slowly for spikes "
+                        f"unless scaled): give measure_hidden_rates(...) of the "
+                        f"training data, or a number as the spec's rate_factor",
+                        attr="hidden_rates",
+                    )
+                factor = hidden_rate_factor(
+                    spec.rate_factor,
+                    None if hidden_rates is None else hidden_rates[k],
+                    dt,
+                    hidden_type,
+                )
+                if factor != 1:
+                    params = faster_relu(kwargs, params, k, hidden_type, factor)
             if k == 0 and external_memory:
                 kwargs["external_memory"] = True
             elif exact_memory:
@@ -276,14 +340,19 @@ def measure_hidden_rates(spec, x, params=None, state_scale=None, minibatch_size=
 
     The rate network (exact memories, one step per item) of ``spec`` with
     ``params`` and ``state_scale`` is run on the scaled sequences ``x``
-    (n, items, d); None for a cell whose hidden neurons are not LIF. What
+    (n, items, d); None for a cell whose hidden neurons are neither LIF nor
+    ``nengo.SpikingRectifiedLinear`` (whose rate is its input current). What
     ``rate_factor="auto"`` reads (`hidden_rate_factor`).
     """
     b = build_network(
         spec, params, state_scale, rate=True, training=True, exact_memory=True
     )
     types = [layer.hidden_neuron_type for layer in spec.layers]
-    lif = [k for k, t in enumerate(types) if type(t) is nengo.LIF]
+    lif = [
+        k
+        for k, t in enumerate(types)
+        if type(t) in (nengo.LIF, nengo.SpikingRectifiedLinear)
+    ]
     out = [None] * len(types)
     if not lif:
         return out

@@ -12,6 +12,7 @@ spiking neurons and reads it with `.ItemReadout` (`.run_sequences`);
 
 import inspect
 
+import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
@@ -458,16 +459,16 @@ class LMUModel:
         params = params_from_arrays(arrays, model._kernel_names, path)
         model.state_scale = arrays.get("state_scale")
         model.memory_covariance = arrays.get("memory_covariance")
+        for name, value in fitted.items():
+            setattr(model, name, value)
         try:
             # building checks every shape against the model's set-up
-            model.build(params=params)
+            model.build(params=params, rate=True)
         except ValidationError as e:
             raise ValidationError(
                 f"{path} does not fit the model it describes: {e}", attr="path"
             )
         model.params = params
-        for name, value in fitted.items():
-            setattr(model, name, value)
         return model
 
 
@@ -476,15 +477,23 @@ LMUModel.__signature__ = _signature(LMUModel.output_name)
 __all__ = ["LMUModel"]
 
 
-def _upgrade_settings(kwargs):
+#: the hidden neurons of files that do not name theirs (written when this
+#: was every model's default)
+LEGACY_HIDDEN_NEURON = nengo.LIF(amplitude=0.01)
+
+
+def _upgrade_settings(kwargs, layer=False):
     """Saved settings with the memory's keywords that ``scaling`` replaced
-    (``input_process``, ``state_scale``, ...) given as ``scaling``."""
+    (``input_process``, ``state_scale``, ...) given as ``scaling``, and the
+    hidden neurons of files that do not name them (`LEGACY_HIDDEN_NEURON`)."""
     kwargs = dict(kwargs)
     if isinstance(kwargs.get("memory_kwargs"), dict):
         kwargs["memory_kwargs"] = upgrade_old_keywords(kwargs["memory_kwargs"])
     if isinstance(kwargs.get("layers"), list):
         kwargs["layers"] = [
-            _upgrade_settings(layer) if isinstance(layer, dict) else layer
-            for layer in kwargs["layers"]
+            _upgrade_settings(lay, layer=True) if isinstance(lay, dict) else lay
+            for lay in kwargs["layers"]
         ]
+    elif layer or "layers" not in kwargs:
+        kwargs.setdefault("hidden_neuron_type", LEGACY_HIDDEN_NEURON)
     return kwargs
