@@ -52,6 +52,7 @@ import os
 import platform
 import time
 
+import nengo
 import numpy as np
 
 from nengo_lmu.data import mnist1d
@@ -270,6 +271,8 @@ def main():
             items = args.hidden_synapse_items
             name = name.replace("(lowpass 4 items)", f"(lowpass {items:g} items)")
         layer["hidden_synapse"] = items * args.item_duration
+        # LIF hidden neurons, as measured here (not the estimators' default)
+        layer.setdefault("hidden_neuron_type", nengo.LIF(amplitude=0.01))
         clf = LMUClassifier(
             1,
             40,

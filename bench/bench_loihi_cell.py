@@ -86,8 +86,11 @@ def classifier(memory_synapse=0.01, hidden_neuron_type=None, args=None):
     layer.update(
         memory_synapse=memory["memory_synapse"], memory_kwargs=memory["memory_kwargs"]
     )
-    if hidden_neuron_type is not None:
-        layer["hidden_neuron_type"] = hidden_neuron_type
+    # LIF hidden neurons (what this bench measured), not the estimators'
+    # default rectified-linear ones
+    layer["hidden_neuron_type"] = (
+        nengo.LIF(amplitude=0.01) if hidden_neuron_type is None else hidden_neuron_type
+    )
     return LMUClassifier(
         1,
         40,

@@ -5,7 +5,8 @@ the neurons' rate curves and evaluated with spikes. The trained model ships
 beside this script, in ``lmu_cell_mnist1d/``, made by::
 
     nengo-lmu train --epochs 20 --order 40 --memory-neurons 1600 --seed 0 \
-        --spiking-eval --test-samples 300 --out-dir examples/lmu_cell_mnist1d
+        --hidden-neurons lif --spiking-eval --test-samples 300 \
+        --out-dir examples/lmu_cell_mnist1d
 
 (``settings.json``, ``history.json`` and ``training.png`` there record the
 run). Without it, ``python examples/lmu_cell_mnist1d.py`` trains briefly (a
@@ -47,6 +48,7 @@ clf = LMUClassifier(
     hidden_units=128,
     hidden_cell="rnn",
     hidden_synapse=0.2,
+    hidden_neuron_type=nengo.LIF(amplitude=0.01),
     seed=0,
 )  # the settings of the command above
 if os.path.exists(PARAMS):
