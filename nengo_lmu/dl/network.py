@@ -348,19 +348,19 @@ def measure_hidden_rates(spec, x, params=None, state_scale=None, minibatch_size=
         spec, params, state_scale, rate=True, training=True, exact_memory=True
     )
     types = [layer.hidden_neuron_type for layer in spec.layers]
-    lif = [
+    measured = [
         k
         for k, t in enumerate(types)
         if type(t) in (nengo.LIF, nengo.SpikingRectifiedLinear)
     ]
     out = [None] * len(types)
-    if not lif:
+    if not measured:
         return out
-    sizes = [b.cells[k].spec.hidden_units for k in lif]
+    sizes = [b.cells[k].spec.hidden_units for k in measured]
     with b.model:
         rates = nengo.Node(size_in=sum(sizes), label="hidden_rates")
         start = 0
-        for k, size in zip(lif, sizes):
+        for k, size in zip(measured, sizes):
             nengo.Connection(
                 b.cells[k].hidden.neurons,
                 rates[start : start + size],
@@ -379,7 +379,7 @@ def measure_hidden_rates(spec, x, params=None, state_scale=None, minibatch_size=
         verbose=0,
     )
     start = 0
-    for k, size in zip(lif, sizes):
+    for k, size in zip(measured, sizes):
         out[k] = float(np.percentile(data[..., start : start + size], 90))
         start += size
     return out
