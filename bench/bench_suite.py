@@ -41,7 +41,7 @@ seconds per 1000 sequences) and appends it to
 rectified-linear hidden neurons (``nengo.SpikingRectifiedLinear``).
 
 Usage: ``python bench/bench_suite.py [--tasks mnist1d,frequency,recall,mackey-glass]
-[--epochs 20] [--n-spiking 300] [--steps 50,20] [--hidden relu]``
+[--epochs 20] [--n-spiking 300] [--steps 50,20] [--hidden lif]``
 """
 
 import argparse
@@ -67,15 +67,15 @@ def task_data(name):
     return (*load_task(name), TASKS[name]["n_out"], TASKS[name]["regression"])
 
 
-#: the recipe's hidden neurons (``--hidden``): the estimators' default,
-#: spiking rectified-linear (integrate-and-fire without a leak), or LIF
+#: the recipe's hidden neurons (``--hidden``): the estimators' default LIF,
+#: or spiking rectified-linear (integrate-and-fire without a leak)
 HIDDEN = {
-    "relu": {},
-    "lif": dict(hidden_neuron_type=nengo.LIF(amplitude=0.01)),
+    "lif": {},
+    "relu": dict(hidden_neuron_type=nengo.SpikingRectifiedLinear()),
 }
 
 
-def recipe(n_items, hidden="relu"):
+def recipe(n_items, hidden="lif"):
     """The one recipe: the keras-lmu peer's architecture, scaled by length."""
     return dict(
         theta_items=n_items,
@@ -146,7 +146,7 @@ def run_keras(tf, make, data, epochs):
     return dict(params=model.count_params(), rate=score, s_epoch=epoch_s)
 
 
-def run_ours(data, epochs, n_spiking, hidden="relu"):
+def run_ours(data, epochs, n_spiking, hidden="lif"):
     x, y, xt, yt, n_out, regression = data
     cls = LMURegressor if regression else LMUClassifier
     model = cls(1, x.shape[1], n_out, **recipe(x.shape[1], hidden))
@@ -195,7 +195,7 @@ def main():
     )
     parser.add_argument(
         "--hidden",
-        default="relu",
+        default="lif",
         help=f"the recipe's hidden neurons, one row each: {','.join(HIDDEN)}",
     )
     parser.add_argument("--out", default=os.path.join("bench", "results"))
@@ -230,7 +230,7 @@ def main():
             print(task, name, results[name], flush=True)
         for hidden in args.hidden.split(","):
             ours = "nengo-lmu (one recipe)"
-            if hidden != "relu":
+            if hidden != "lif":
                 ours += f", {hidden} hidden"
             results[ours] = run_ours(data, args.epochs, args.n_spiking, hidden)
             print(task, ours, results[ours], flush=True)

@@ -5,9 +5,8 @@ The workflow of a NengoDL user, with nothing hidden in an estimator:
 1. declare the model once as a `ModelSpec` (one `LMUCell` and a dense
    readout) and fit a `Scaler` to the inputs and the memory's state scale to
    the data (`memory_state_scale`);
-2. build the training network with `build_network` (rate neurons: the
-   hidden layer's spiking rectified-linear neurons as the rectified line,
-   the memory precomputed once:
+2. build the training network with `build_network` (rate neurons, the hidden
+   LIF neurons through SoftLIFRate, the memory precomputed once:
    `training_inputs`), mark what trains with `configure_trainable`;
 3. train with an ordinary ``nengo_dl.Simulator``: ``compile`` with the
    recipe's optimizer (`recipe_optimizer`) and the loss on the readout as it
@@ -105,6 +104,7 @@ def main(n_train=1000, n_val=200, n_test=300, epochs=20, plot=True):
         training=True,
         exact_memory=True,
         external_memory=True,
+        lif_smoothing=0.02,
     )
     configure_trainable(b.model)
     loss, metrics = classification_loss(readout)

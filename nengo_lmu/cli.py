@@ -194,7 +194,7 @@ def _train_parser(sub):
         help="train a spiking LMU cell in NengoDL on a sequence task",
         description=(
             "Train an LMUCell classifier (spiking LIF memory, spiking hidden layer "
-            "of integrate-and-fire or LIF neurons, trained through their rate curves) "
+            "of LIF or integrate-and-fire neurons, trained through their rate curves) "
             "in NengoDL on a task generated offline "
             "(MNIST-1D: 4000 train / 1000 test); the last --validation-split of the "
             "training sequences is held out for validation, the test set is used "
@@ -259,9 +259,9 @@ def _train_parser(sub):
     p.add_argument(
         "--hidden-neurons",
         choices=sorted(HIDDEN_NEURONS),
-        default="relu",
-        help="hidden neurons: relu (nengo.SpikingRectifiedLinear, the default) or "
-        "lif (nengo.LIF(amplitude=0.01))",
+        default="lif",
+        help="hidden neurons: lif (nengo.LIF(amplitude=0.01), the default) or "
+        "relu (nengo.SpikingRectifiedLinear)",
     )
     p.add_argument(
         "--lif-smoothing",

@@ -107,15 +107,12 @@ def test_auto_rate_factor(trained, tmp_path):
 
 
 def test_relu_rate_factor(tmp_path):
-    """The default hidden neurons, spiking rectified-linear, fire faster with
-    the same rate function: gain and bias times the factor, amplitude over
-    it, no refractory bound, and the spiking logits closer to the rate
-    network's."""
+    """Spiking rectified-linear hidden neurons fire faster with the same rate
+    function: gain and bias times the factor, amplitude over it, no
+    refractory bound, and the spiking logits closer to the rate network's."""
     rng = np.random.RandomState(1)
     x, y = toy_data(300, rng)
     clf = toy_classifier(hidden_neuron_type=nengo.SpikingRectifiedLinear(0.5))
-    default = LMUClassifier(1, 12, 3, 12, memory_d=1, order=4, hidden_units=8)
-    assert default.spec.layers[0].hidden_neuron_type == (nengo.SpikingRectifiedLinear())
     relu = clf.spec.layers[0].hidden_neuron_type
     clf.fit(x, y, epochs=4, minibatch_size=50, verbose=0)
     (p90,) = clf.hidden_rates

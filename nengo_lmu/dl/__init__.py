@@ -70,7 +70,7 @@ from nengo_lmu.dl.network import (
 )
 from nengo_lmu.dl.persist import load_model, save_model
 from nengo_lmu.dl.readout import ItemReadout
-from nengo_lmu.dl.spec import DEFAULT_RECIPE_HIDDEN, LayerSpec, ModelSpec
+from nengo_lmu.dl.spec import LayerSpec, ModelSpec
 from nengo_lmu.dl.training import (
     MEMORY_SURROGATES,
     EpochTimer,
