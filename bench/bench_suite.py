@@ -38,10 +38,12 @@ seconds per 1000 sequences) and appends it to
 ``bench/results/suite_table.md``.
 
 ``--hidden lif,relu`` adds a row per task for the same recipe with spiking
-rectified-linear hidden neurons (``nengo.SpikingRectifiedLinear``).
+rectified-linear hidden neurons (``nengo.SpikingRectifiedLinear``);
+``--clip-norm`` clips the gradient's global norm in this project's
+training (``fit``'s ``clip_norm``).
 
 Usage: ``python bench/bench_suite.py [--tasks mnist1d,frequency,recall,mackey-glass]
-[--epochs 20] [--n-spiking 300] [--steps 50,20] [--hidden lif]``
+[--epochs 20] [--n-spiking 300] [--steps 50,20] [--hidden lif] [--clip-norm 1]``
 """
 
 import argparse
@@ -146,11 +148,13 @@ def run_keras(tf, make, data, epochs):
     return dict(params=model.count_params(), rate=score, s_epoch=epoch_s)
 
 
-def run_ours(data, epochs, n_spiking, hidden="lif"):
+def run_ours(data, epochs, n_spiking, hidden="lif", clip_norm=None):
     x, y, xt, yt, n_out, regression = data
     cls = LMURegressor if regression else LMUClassifier
     model = cls(1, x.shape[1], n_out, **recipe(x.shape[1], hidden))
-    hist = model.fit(x, y, epochs=epochs, validation_split=0.1, verbose=0)
+    hist = model.fit(
+        x, y, epochs=epochs, validation_split=0.1, clip_norm=clip_norm, verbose=0
+    )
 
     def score(m, xs, ys, **kwargs):
         if regression:
@@ -198,6 +202,12 @@ def main():
         default="lif",
         help=f"the recipe's hidden neurons, one row each: {','.join(HIDDEN)}",
     )
+    parser.add_argument(
+        "--clip-norm",
+        type=float,
+        default=None,
+        help="fit's clip_norm for this project's models (default: none)",
+    )
     parser.add_argument("--out", default=os.path.join("bench", "results"))
     args = parser.parse_args()
     STEPS[:] = [int(s) for s in args.steps.split(",")]
@@ -210,7 +220,8 @@ def main():
         f"### {datetime.date.today()} on {platform.machine()}, {os.cpu_count()} "
         f"cores; `python bench/bench_suite.py --tasks {args.tasks} --epochs "
         f"{args.epochs} --n-spiking {args.n_spiking} --steps {args.steps} "
-        f"--hidden {args.hidden}`",
+        f"--hidden {args.hidden}"
+        + (f" --clip-norm {args.clip_norm:g}`" if args.clip_norm else "`"),
         "",
         "Accuracy (classification) or NRMSE (mackey-glass, lower is better); "
         "val: the rate network on the validation split.",
@@ -232,7 +243,9 @@ def main():
             ours = "nengo-lmu (one recipe)"
             if hidden != "lif":
                 ours += f", {hidden} hidden"
-            results[ours] = run_ours(data, args.epochs, args.n_spiking, hidden)
+            results[ours] = run_ours(
+                data, args.epochs, args.n_spiking, hidden, args.clip_norm
+            )
             print(task, ours, results[ours], flush=True)
         base = results["keras-lmu q40, SimpleRNN 128"]["s_epoch"]
         for name, r in results.items():

@@ -379,6 +379,36 @@ def test_weight_decay_shrinks_the_kernels():
     assert accuracy[2.0] > 0.9, f"rate test accuracy {accuracy}"
 
 
+def test_recipe_optimizer_clips_the_gradient():
+    """``clip_norm`` bounds each step's gradient to that global norm (Keras'
+    ``global_clipnorm``), for Adam and AdamW; off by default."""
+    import tensorflow as tf
+
+    from nengo_lmu.dl import recipe_optimizer
+
+    assert recipe_optimizer(decay_steps=10).global_clipnorm is None
+    for decay in (0.0, 0.1):
+        opt = recipe_optimizer(decay_steps=10, weight_decay=decay, clip_norm=0.5)
+        assert opt.global_clipnorm == 0.5
+
+        # gradients of norm 5 then 0.5 move a variable as two of norm 0.5
+        # do (Adam's step depends on their ratio, which clipping changes)
+        def run(optimizer, grads):
+            var = tf.Variable([0.0, 0.0])
+            for g in grads:
+                optimizer.apply_gradients([(tf.constant(g), var)])
+            return var.numpy()
+
+        big, small = [3.0, 4.0], [0.3, 0.4]
+        clipped = run(opt, [big, small])
+        ref = run(recipe_optimizer(decay_steps=10, weight_decay=decay), [small] * 2)
+        unclipped = run(
+            recipe_optimizer(decay_steps=10, weight_decay=decay), [big, small]
+        )
+        assert np.allclose(clipped, ref, rtol=1e-5, atol=1e-8), (clipped, ref)
+        assert not np.allclose(unclipped, ref, rtol=1e-3, atol=1e-6), unclipped
+
+
 def test_bad_data():
     clf = LMUClassifier(1, 12, 3, theta_items=12, memory_d=1, order=4, hidden_units=8)
     rng = np.random.RandomState(1)
@@ -413,6 +443,9 @@ def test_bad_data():
     for decay in (-0.1, np.nan, "0.1"):
         with pytest.raises(ValidationError, match="weight_decay"):
             clf.fit(x, y, epochs=1, minibatch_size=50, weight_decay=decay)
+    for norm in (0, -1.0, np.inf, "1"):
+        with pytest.raises(ValidationError, match="clip_norm"):
+            clf.fit(x, y, epochs=1, minibatch_size=50, clip_norm=norm)
     with pytest.raises(ValidationError, match="not trained"):
         clf.predict(x)
     with pytest.raises(ValidationError, match="theta_items"):

@@ -192,6 +192,7 @@ class LMUModel:
         learning_rate=1e-2,
         lr_schedule="cosine",
         weight_decay=0.0,
+        clip_norm=None,
         validation_data=None,
         validation_split=0.0,
         callbacks=None,
@@ -218,8 +219,8 @@ class LMUModel:
 
         The defaults are the recommended recipe (as the ``nengo-lmu train``
         command's): Adam at 1e-2 with cosine decay over the training
-        (``learning_rate``, ``lr_schedule``, ``weight_decay``: see
-        `.recipe_optimizer`), the first memory precomputed where it can be
+        (``learning_rate``, ``lr_schedule``, ``weight_decay``, ``clip_norm``:
+        see `.recipe_optimizer`), the first memory precomputed where it can be
         (``memory_surrogate``: see `.resolve_memory_surrogate`).
 
         Hidden neurons always train through their rate curves.
@@ -280,6 +281,7 @@ class LMUModel:
             lr_schedule,
             weight_decay,
             decay_steps=epochs * (n // minibatch_size),
+            clip_norm=clip_norm,
         )
         if self.params is None:
             scaler = Scaler.fit(x, center=self.center_inputs)

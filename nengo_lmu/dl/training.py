@@ -59,7 +59,11 @@ def resolve_memory_surrogate(spec, choice="auto"):
 
 
 def recipe_optimizer(
-    learning_rate=1e-2, lr_schedule="cosine", weight_decay=0.0, decay_steps=None
+    learning_rate=1e-2,
+    lr_schedule="cosine",
+    weight_decay=0.0,
+    decay_steps=None,
+    clip_norm=None,
 ):
     """The optimizer of the recommended recipe, for ``sim.compile``.
 
@@ -72,6 +76,13 @@ def recipe_optimizer(
     4 items, 30 epochs, 1000 test sequences): Adam 1e-2 with cosine decay
     scored 0.750 with the rate memory and 0.691 with spikes, against 0.654
     and 0.659 at a constant 1e-2.
+
+    ``clip_norm`` (optional, > 0) scales each step's gradient down to at
+    most that global norm (Keras' ``global_clipnorm``). A recurrent cell of
+    unbounded neurons (``nengo.SpikingRectifiedLinear``) trains unstably
+    through long sequences without it: on the 500-item recall task's
+    validation split (the training suite's recipe, 20 epochs) 0.48 without
+    and 0.82 with a norm of 1 (MNIST-1D 0.900 and 0.915).
     """
     import tensorflow as tf
 
@@ -92,9 +103,14 @@ def recipe_optimizer(
         learning_rate = tf.keras.optimizers.schedules.CosineDecay(
             learning_rate, decay_steps=decay_steps
         )
+    clip_norm = check_number(
+        clip_norm, "clip_norm", low=0, low_open=True, optional=True
+    )
     if weight_decay:
-        return tf.keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay)
-    return tf.optimizers.Adam(learning_rate)
+        return tf.keras.optimizers.AdamW(
+            learning_rate, weight_decay=weight_decay, global_clipnorm=clip_norm
+        )
+    return tf.optimizers.Adam(learning_rate, global_clipnorm=clip_norm)
 
 
 def classification_loss(readout):
