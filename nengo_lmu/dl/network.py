@@ -25,6 +25,10 @@ from nengo_lmu.neurons import scale_firing_rates
 #: the first memory's state scale is this many RMS of its states
 STATE_SIGMAS = 5.0
 
+#: hidden neuron types whose training rates are measured and whose spiking
+#: firing rates ``rate_factor`` scales (`scale_firing_rates`, `faster_relu`)
+SCALED_HIDDEN_TYPES = (nengo.LIF, nengo.SpikingRectifiedLinear)
+
 #: ``rate_factor="auto"`` raises the hidden neurons' 90th-percentile
 #: training rate to at most this many spikes per simulator step
 AUTO_RATE_TARGET = 0.75
@@ -226,22 +230,14 @@ def build_network(
             hidden_type = layer.hidden_neuron_type
             if rate:
                 kwargs["hidden_neuron_type"] = rate_version(hidden_type, lif_smoothing)
-            elif type(hidden_type) is nengo.LIF:
-                factor = hidden_rate_factor(
-                    spec.rate_factor,
-                    None if hidden_rates is None else hidden_rates[k],
-                    dt,
-                    hidden_type,
-                )
-                if factor != 1:
-                    kwargs["hidden_neuron_type"] = scale_firing_rates(
-                        hidden_type, factor
-                    )
-            elif type(hidden_type) is nengo.SpikingRectifiedLinear:
+            elif type(hidden_type) in SCALED_HIDDEN_TYPES:
+                measured = None if hidden_rates is None else hidden_rates[k]
+                relu = type(hidden_type) is nengo.SpikingRectifiedLinear
                 if (
-                    spec.rate_factor == "auto"
+                    relu
+                    and spec.rate_factor == "auto"
                     and params is not None
-                    and (hidden_rates is None or hidden_rates[k] is None)
+                    and measured is None
                 ):
                     raise ValidationError(
                         f"are needed to deploy cell {k}'s spiking rectified-linear "
@@ -251,14 +247,13 @@ def build_network(
                         f"training data, or a number as the spec's rate_factor",
                         attr="hidden_rates",
                     )
-                factor = hidden_rate_factor(
-                    spec.rate_factor,
-                    None if hidden_rates is None else hidden_rates[k],
-                    dt,
-                    hidden_type,
-                )
-                if factor != 1:
+                factor = hidden_rate_factor(spec.rate_factor, measured, dt, hidden_type)
+                if factor != 1 and relu:
                     params = faster_relu(kwargs, params, k, hidden_type, factor)
+                elif factor != 1:
+                    kwargs["hidden_neuron_type"] = scale_firing_rates(
+                        hidden_type, factor
+                    )
             if k == 0 and external_memory:
                 kwargs["external_memory"] = True
             elif exact_memory:
@@ -348,11 +343,7 @@ def measure_hidden_rates(spec, x, params=None, state_scale=None, minibatch_size=
         spec, params, state_scale, rate=True, training=True, exact_memory=True
     )
     types = [layer.hidden_neuron_type for layer in spec.layers]
-    measured = [
-        k
-        for k, t in enumerate(types)
-        if type(t) in (nengo.LIF, nengo.SpikingRectifiedLinear)
-    ]
+    measured = [k for k, t in enumerate(types) if type(t) in SCALED_HIDDEN_TYPES]
     out = [None] * len(types)
     if not measured:
         return out

@@ -461,8 +461,6 @@ class LMUModel:
         params = params_from_arrays(arrays, model._kernel_names, path)
         model.state_scale = arrays.get("state_scale")
         model.memory_covariance = arrays.get("memory_covariance")
-        for name, value in fitted.items():
-            setattr(model, name, value)
         try:
             # building checks every shape against the model's set-up
             model.build(params=params, rate=True)
@@ -471,6 +469,8 @@ class LMUModel:
                 f"{path} does not fit the model it describes: {e}", attr="path"
             )
         model.params = params
+        for name, value in fitted.items():
+            setattr(model, name, value)
         return model
 
 

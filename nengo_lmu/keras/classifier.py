@@ -7,7 +7,6 @@ only when one of its names is used).
 import numbers
 
 import keras_lmu
-import nengo
 import numpy as np
 import tensorflow as tf
 from nengo.exceptions import ValidationError
@@ -224,6 +223,7 @@ def classifier_from_keras(
     nengo_lmu.dl.LMUClassifier
     """
     from nengo_lmu.dl import LMUClassifier, memory_covariance
+    from nengo_lmu.dl.network import SCALED_HIDDEN_TYPES
     from nengo_lmu.dl.sequence_model import COVARIANCE_SEQUENCES
 
     layers = [
@@ -306,9 +306,6 @@ def classifier_from_keras(
             kwargs["order"],
             theta_items,
         )
-        if type(kwargs["hidden_neuron_type"]) in (
-            nengo.LIF,
-            nengo.SpikingRectifiedLinear,
-        ):
+        if type(kwargs["hidden_neuron_type"]) in SCALED_HIDDEN_TYPES:
             clf.hidden_rates = clf.measure_hidden_rates(xs[:500], 100)
     return clf
