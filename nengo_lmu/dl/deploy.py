@@ -23,13 +23,31 @@ SIMULATORS = ("nengo_dl", "nengo")
 def compensated_synapse(synapse, item_duration, dt):
     """The loop synapse that keeps a recurrent cell's trained function at ``dt``.
 
-    Trained at one step per item, a recurrent cell's loop (``W_h`` through a
-    lowpass of ``tau``) feeds each item's output back a whole item later
-    (the step's delay); run at ``dt`` it would feed it back one ``dt``
-    later, and the cell would compute another function. A lowpass of
-    ``tau + item_duration - dt`` stands in for the missing delay (to first
-    order). ``synapse`` is a time constant (``0``: the bare step delay) or a
-    `nengo.Lowpass`; anything else is refused.
+    Trained at one simulator step per item, a recurrent cell's loop (``W_h``
+    through a lowpass of ``tau``, discretised at the item, after the step's
+    delay) passes each item's output on with a mean delay (the first moment
+    of its impulse response ``(1 - a) a**(k - 1)``, ``a = exp(-T / tau)``)
+    of ``D = T / (1 - a)`` for items of ``T`` s; run at a finer ``dt`` with
+    the same lowpass, the delay would shrink and the cell would compute
+    another function. The returned lowpass gives the loop at ``dt`` the
+    same mean delay: ``tau' = -dt / log(1 - dt / D)`` (``tau`` itself at
+    ``dt = T``). For a lowpass of several items that is about ``tau + (T -
+    dt) / 2`` (each item's output is held for the next item: half an item
+    on average); for a bare step delay (``tau = 0``, Keras' SimpleRNN)
+    about ``T - dt / 2``. ``synapse`` is a time constant (``0``: the bare
+    step delay) or a `nengo.Lowpass`; anything else is refused.
+
+    Measured on validation splits, 20 steps of 1 ms per item. The training
+    suite's rectified-linear cell (4-item loop lowpass) on Mackey-Glass (100
+    sequences; rate NRMSE 0.028 at one step per item): the rate network at
+    20 steps 0.056 with no compensation, 0.041 with a lowpass longer by
+    half an item (the mean delay's 0.52), 0.053 with a whole item (the
+    earlier rule, ``tau + T - dt``), 0.077 with one and a half; spiking
+    0.039 against 0.051. MNIST-1D (400 sequences; 0.900): rate 0.895 and
+    spiking 0.8825 against 0.89 and 0.8775. LIF on Mackey-Glass (0.0875):
+    0.0887 either way. A Keras relu SimpleRNN (no lowpass; MNIST-1D, 400
+    sequences, 0.900 at one step): rate 0.6375 with a whole item (about the
+    mean delay's), 0.53 with half.
     """
     item_duration = check_number(item_duration, "item_duration", low=0, low_open=True)
     dt = check_number(dt, "dt", low=0, low_open=True)
@@ -46,7 +64,12 @@ def compensated_synapse(synapse, item_duration, dt):
             f"must be a lowpass time constant or a nengo.Lowpass (got {synapse!r})",
             attr="synapse",
         )
-    return nengo.Lowpass(tau + item_duration - dt)
+    if dt >= item_duration * (1 - 1e-9):
+        return nengo.Lowpass(tau)
+    delay = (
+        item_duration if tau == 0 else item_duration / -np.expm1(-item_duration / tau)
+    )
+    return nengo.Lowpass(-dt / np.log1p(-dt / delay))
 
 
 def run_sequences(

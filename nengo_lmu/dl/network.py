@@ -124,8 +124,8 @@ def faster_relu(kwargs, params, k, neuron_type, factor):
 
 
 def _compensated(spec, layer, dt):
-    """A recurrent cell's loop synapse lengthened by ``item_duration - dt``
-    (`.compensated_synapse`), or None where it does not apply."""
+    """A recurrent cell's loop synapse with its trained mean delay kept at
+    ``dt`` (`.compensated_synapse`), or None where it does not apply."""
     if layer.hidden_cell != "rnn" or layer.hidden_input_synapse is not None:
         return None
     return compensated_synapse(layer.hidden_synapse, spec.item_duration, dt)

@@ -288,14 +288,16 @@ class ModelSpec(Spec):
         NRMSE 0.041 against 0.046. Default ``False``.
     compensate_loop : bool
         Run a recurrent (``hidden_cell="rnn"``) cell at several steps per
-        item with its loop's lowpass lengthened by the item's length less
-        one step (`.compensated_synapse`; default True; no change at one
-        step per item). Measured on MNIST-1D (order 40, 256 units, lowpass
-        200 ms; 300 test sequences, 50 steps per item, lowpass 250 ms):
-        rate network 0.883 at one step per item, with spikes 0.803 without
-        and 0.867 with. Not applied to cells with a ``hidden_input_synapse``
-        (the Loihi set-up), whose memory path shares the synapse:
-        lengthening it there cost accuracy (0.743).
+        item with its loop's lowpass lengthened to keep the loop's trained
+        mean delay (about half an item for a lowpass of several items;
+        `.compensated_synapse`, where the measurements are; default True;
+        no change at one step per item). Measured with the earlier rule
+        (the whole item less one step) on MNIST-1D (order 40, 256 units,
+        lowpass 200 ms; 300 test sequences, 50 steps per item, lowpass 250
+        ms): rate network 0.883 at one step per item, with spikes 0.803
+        without and 0.867 with. Not applied to cells with a
+        ``hidden_input_synapse`` (the Loihi set-up), whose memory path
+        shares the synapse: lengthening it there cost accuracy (0.743).
     item_readout : {"mean", "last"}
         ``"mean"`` (default): an item's prediction is the mean readout over
         the ``readout_items`` window in every run, and training optimises

@@ -189,7 +189,7 @@ def from_keras_lmu(
         (see `cell_kwargs_from_keras`).
     compensate_loop : bool
         For a ``SimpleRNNCell`` run at ``dt < item_duration``: its loop
-        through a lowpass of ``item_duration - dt``
+        through a lowpass of about ``item_duration - dt / 2``
         (`nengo_lmu.dl.compensated_synapse` of Keras' one-step delay), which
         stands in for the item's delay that the loop had in Keras (default
         True; ignored when ``overrides`` give ``hidden_synapse``).
