@@ -259,9 +259,15 @@ def _train_parser(sub):
     p.add_argument(
         "--hidden-neurons",
         choices=sorted(HIDDEN_NEURONS),
-        default="lif",
-        help="hidden neurons: lif (nengo.LIF(amplitude=0.01), the default) or "
-        "relu (nengo.SpikingRectifiedLinear)",
+        default="relu",
+        help="hidden neurons: relu (nengo.SpikingRectifiedLinear, the default) "
+        "or lif (nengo.LIF(amplitude=0.01))",
+    )
+    p.add_argument(
+        "--clip-norm",
+        type=NONNEGATIVE,
+        default=1.0,
+        help="clip the gradient's global norm to this (1); 0: no clipping",
     )
     p.add_argument(
         "--lif-smoothing",
@@ -400,6 +406,7 @@ def run_train(args):
         memory_surrogate=args.memory_surrogate,
         lif_smoothing=args.lif_smoothing or None,
         weight_decay=args.weight_decay,
+        clip_norm=args.clip_norm or None,
         validation_split=args.validation_split,
         verbose=1,
     )

@@ -44,6 +44,7 @@ def test_delay_command(tmp_path, capsys):
         ("train --theta 0.5", "argument --theta: must be >= 1"),
         ("train --hidden-synapse -1", "argument --hidden-synapse: must be >= 0"),
         ("train --item-duration 0", "argument --item-duration: must be > 0"),
+        ("train --clip-norm -1", "argument --clip-norm: must be >= 0"),
     ],
 )
 def test_bad_arguments(args, message, tmp_path, capsys):

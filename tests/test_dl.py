@@ -146,6 +146,46 @@ def test_relu_rate_factor(tmp_path):
     assert noise(auto) < 0.1 * noise(fixed), (noise(auto), noise(fixed))
 
 
+def test_default_recipe():
+    """The estimators' defaults are the recommended recipe: spiking
+    rectified-linear hidden neurons, trained with the gradient clipped to
+    norm 1 (`.recipe_optimizer`'s defaults, which ``fit`` passes on); a
+    recurrent cell so made trains and deploys with spikes (measured: 1.0
+    with rates and with spikes at 10 steps per item)."""
+    import inspect
+
+    from nengo_lmu.dl import recipe_optimizer
+
+    fit = inspect.signature(LMUClassifier.fit).parameters
+    recipe = inspect.signature(recipe_optimizer).parameters
+    for name in ("learning_rate", "lr_schedule", "weight_decay", "clip_norm"):
+        assert fit[name].default == recipe[name].default, name
+    assert recipe["clip_norm"].default == 1.0
+    rng = np.random.RandomState(4)
+    x, y = toy_data(400, rng)
+    xt, yt = toy_data(200, rng)
+    clf = LMUClassifier(
+        1,
+        12,
+        3,
+        theta_items=12,
+        item_duration=0.01,
+        memory_d=1,
+        order=4,
+        hidden_units=16,
+        hidden_cell="rnn",
+        hidden_synapse=0.04,  # the recipe's 4-item loop lowpass
+        n_neurons=80,
+        seed=0,
+    )
+    assert type(clf.spec.layers[0].hidden_neuron_type) is nengo.SpikingRectifiedLinear
+    clf.fit(x, y, epochs=6, minibatch_size=50, verbose=0)
+    rate = clf.evaluate(xt, yt, spiking=False)
+    spiking = clf.evaluate(xt, yt, spiking=True, steps_per_item=10)
+    assert rate > 0.9, f"rate accuracy {rate:.3f}"
+    assert spiking > rate - 0.05, f"spiking {spiking:.3f} vs rate {rate:.3f}"
+
+
 def test_compensate_loop(tmp_path):
     """A recurrent cell run at several steps per item keeps its function.
 
@@ -205,6 +245,7 @@ def test_compensate_loop(tmp_path):
         minibatch_size=50,
         learning_rate=1e-2,
         lr_schedule="constant",  # as measured
+        clip_norm=None,
         verbose=0,
     )
     clf.save(tmp_path / "rnn.npz")
@@ -386,12 +427,12 @@ def test_weight_decay_shrinks_the_kernels():
 
 def test_recipe_optimizer_clips_the_gradient():
     """``clip_norm`` bounds each step's gradient to that global norm (Keras'
-    ``global_clipnorm``), for Adam and AdamW; off by default."""
+    ``global_clipnorm``), for Adam and AdamW; 1 by default, ``None`` off."""
     import tensorflow as tf
 
     from nengo_lmu.dl import recipe_optimizer
 
-    assert recipe_optimizer(decay_steps=10).global_clipnorm is None
+    assert recipe_optimizer(decay_steps=10).global_clipnorm == 1.0
     for decay in (0.0, 0.1):
         opt = recipe_optimizer(decay_steps=10, weight_decay=decay, clip_norm=0.5)
         assert opt.global_clipnorm == 0.5
@@ -404,12 +445,14 @@ def test_recipe_optimizer_clips_the_gradient():
                 optimizer.apply_gradients([(tf.constant(g), var)])
             return var.numpy()
 
+        def unclipped_opt():
+            return recipe_optimizer(decay_steps=10, weight_decay=decay, clip_norm=None)
+
+        assert unclipped_opt().global_clipnorm is None
         big, small = [3.0, 4.0], [0.3, 0.4]
         clipped = run(opt, [big, small])
-        ref = run(recipe_optimizer(decay_steps=10, weight_decay=decay), [small] * 2)
-        unclipped = run(
-            recipe_optimizer(decay_steps=10, weight_decay=decay), [big, small]
-        )
+        ref = run(unclipped_opt(), [small] * 2)
+        unclipped = run(unclipped_opt(), [big, small])
         assert np.allclose(clipped, ref, rtol=1e-5, atol=1e-8), (clipped, ref)
         assert not np.allclose(unclipped, ref, rtol=1e-3, atol=1e-6), unclipped
 
@@ -593,6 +636,7 @@ def fit_regressor(reg, x, y):
         minibatch_size=25,
         learning_rate=2e-2,
         lr_schedule="constant",
+        clip_norm=None,
         verbose=0,
     )
 

@@ -192,7 +192,7 @@ class LMUModel:
         learning_rate=1e-2,
         lr_schedule="cosine",
         weight_decay=0.0,
-        clip_norm=None,
+        clip_norm=1.0,
         validation_data=None,
         validation_split=0.0,
         callbacks=None,
@@ -218,10 +218,12 @@ class LMUModel:
         builds the graph).
 
         The defaults are the recommended recipe (as the ``nengo-lmu train``
-        command's): Adam at 1e-2 with cosine decay over the training
-        (``learning_rate``, ``lr_schedule``, ``weight_decay``, ``clip_norm``:
-        see `.recipe_optimizer`), the first memory precomputed where it can be
-        (``memory_surrogate``: see `.resolve_memory_surrogate`).
+        command's): Adam at 1e-2 with cosine decay over the training and the
+        gradient's global norm clipped to 1 (``learning_rate``,
+        ``lr_schedule``, ``weight_decay``, ``clip_norm``, ``None`` for no
+        clipping: see `.recipe_optimizer`), the first memory precomputed
+        where it can be (``memory_surrogate``: see
+        `.resolve_memory_surrogate`).
 
         Hidden neurons always train through their rate curves.
 

@@ -63,7 +63,7 @@ def recipe_optimizer(
     lr_schedule="cosine",
     weight_decay=0.0,
     decay_steps=None,
-    clip_norm=None,
+    clip_norm=1.0,
 ):
     """The optimizer of the recommended recipe, for ``sim.compile``.
 
@@ -77,8 +77,9 @@ def recipe_optimizer(
     scored 0.750 with the rate memory and 0.691 with spikes, against 0.654
     and 0.659 at a constant 1e-2.
 
-    ``clip_norm`` (optional, > 0) scales each step's gradient down to at
-    most that global norm (Keras' ``global_clipnorm``). A recurrent cell of
+    ``clip_norm`` (> 0, default 1; ``None``: no clipping) scales each
+    step's gradient down to at most that global norm (Keras'
+    ``global_clipnorm``). A recurrent cell of
     unbounded neurons (``nengo.SpikingRectifiedLinear``) trains unstably
     through long sequences without it: on the 500-item recall task's
     validation split (the training suite's recipe, 20 epochs) 0.48 without
