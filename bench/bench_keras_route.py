@@ -1,25 +1,28 @@
-"""The Keras route: train in Keras with LIF rates, deploy as spikes in Nengo.
+"""The Keras route: train in Keras, deploy as spikes in Nengo.
 
 On MNIST-1D and the long-memory recall task of the training suite
 (``bench/bench_suite.py``; data from `nengo_lmu.data.load_task`, generated
 offline), in one run, the same architecture (keras-lmu ``LMU``, order 40,
-theta = the sequence length, a ``SimpleRNNCell`` of 128 units, a dense
-readout of the mean over the last 4 items) trained four ways:
+theta = the sequence length, a recurrent hidden cell of 128 units, a dense
+readout of the mean over the last 4 items) trained three ways:
 
-- plain keras-lmu: tanh hidden units;
-- the Keras route: the same with `nengo_lmu.keras.LIFActivation`
-  (SoftLIF, sigma 0.02, while training), then imported with
-  `nengo_lmu.keras.classifier_from_keras` and run with spikes (LIF memory
-  of 1600 neurons and LIF hidden neurons at 1 ms steps, 20 ms items; the
-  hidden firing rates scaled by the estimators' ``rate_factor="auto"``);
+- plain keras-lmu: a tanh ``SimpleRNNCell``;
+- the Keras route: relu units in a `nengo_lmu.keras.LowpassRNNCell` (the
+  loop through a 4-item lowpass, as the native recipe's; ``--route-cell
+  rnn`` and ``--route-activation lif`` give the earlier SimpleRNN / LIF
+  route), then imported with `nengo_lmu.keras.classifier_from_keras` and
+  run with spikes (LIF memory of 1600 neurons, spiking rectified-linear
+  hidden neurons at 1 ms steps, 20 ms items; the hidden firing rates
+  scaled by the estimators' ``rate_factor="auto"``);
 - the native route: `nengo_lmu.dl.LMUClassifier` with the suite's recipe
   (its hidden loop through a 4-item lowpass) and ``fit``'s defaults,
   deployed as the suite does (20 ms items, every time constant in items
   kept).
 
 Both Keras models use one recipe: Adam with cosine decay from
-``--lr`` over the training, minibatches of 100, inputs scaled to unit
-variance (as the native route does). ``--select`` instead trains the
+``--lr`` over the training and the gradient's global norm clipped to 1 (as
+the native recipe's), minibatches of 100, inputs scaled to unit variance
+(as the native route does). ``--select`` instead trains the
 Keras route for ``--epochs`` epochs at each of ``--lrs`` and prints the
 validation accuracy of each (the last 10 % of the training sequences;
 test sequences are never used to choose).
@@ -27,11 +30,12 @@ test sequences are never used to choose).
 Prints one markdown table (parameters, test accuracy of the Keras model,
 of the imported network with rate neurons and with spikes on the first
 ``--n-spiking`` test sequences, seconds per training epoch, and the native
-route's seconds per epoch over each model's) and writes it to
-``bench/results/keras_route_table.md``.
+route's seconds per epoch over each model's) and adds it, newest first,
+to ``bench/results/keras_route_table.md``.
 
 Usage: ``python bench/bench_keras_route.py [--epochs 15] [--n-spiking
-mnist1d=300,recall=100] [--quick] [--select --lrs 1e-3,3e-3,1e-2]``
+mnist1d=300,recall=100] [--quick] [--select --lrs 1e-3,3e-3,1e-2]
+[--route-cell lowpass] [--route-activation relu]``
 """
 
 import argparse
@@ -67,7 +71,7 @@ def data(task, n_train=None):
     )  # fmt: skip
 
 
-def train_keras(d, activation, lr, epochs):
+def train_keras(d, activation, lr, epochs, hidden_cell="rnn"):
     """A keras_classifier of the suite's architecture, trained; its results."""
     import tensorflow as tf
 
@@ -77,12 +81,14 @@ def train_keras(d, activation, lr, epochs):
     n_items = d["x"].shape[1]
     act = LIFActivation(sigma=SIGMA) if activation == "lif" else activation
     model = keras_classifier(
-        n_items, d["n_out"], order=40, hidden_units=128, hidden_cell="rnn",
+        n_items, d["n_out"], order=40, hidden_units=128, hidden_cell=hidden_cell,
         activation=act, readout_items=READOUT_ITEMS,
     )  # fmt: skip
     steps = epochs * (len(d["x"]) // 100)
     model.compile(
-        tf.keras.optimizers.Adam(tf.keras.optimizers.schedules.CosineDecay(lr, steps)),
+        tf.keras.optimizers.Adam(
+            tf.keras.optimizers.schedules.CosineDecay(lr, steps), global_clipnorm=1.0
+        ),
         tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )
@@ -165,6 +171,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="a smoke run: minutes")
     parser.add_argument("--select", action="store_true")
     parser.add_argument("--lrs", default="1e-3,3e-3,1e-2")
+    parser.add_argument("--route-cell", choices=["lowpass", "rnn"], default="lowpass")
+    parser.add_argument("--route-activation", choices=["relu", "lif"], default="relu")
     parser.add_argument("--out", default=os.path.join("bench", "results"))
     args = parser.parse_args()
     n_spiking = {
@@ -180,7 +188,9 @@ def main():
         for task in tasks:
             d = data(task, n_train)
             for lr in (float(v) for v in args.lrs.split(",")):
-                _, r = train_keras(d, "lif", lr, args.epochs)
+                _, r = train_keras(
+                    d, args.route_activation, lr, args.epochs, args.route_cell
+                )
                 print(f"{task} lr {lr:g}: validation {r['val']:.3f}", flush=True)
         return
 
@@ -206,9 +216,12 @@ def main():
             d, "tanh", args.lr, args.epochs
         )
         print(task, rows, flush=True)
-        model, r = train_keras(d, "lif", args.lr, args.epochs)
+        model, r = train_keras(
+            d, args.route_activation, args.lr, args.epochs, args.route_cell
+        )
         r.update(deploy_keras(model, d, n))
-        route = "Keras route: keras-lmu, LIF SimpleRNN 128 -> spiking"
+        cell = dict(lowpass="LowpassRNN", rnn="SimpleRNN")[args.route_cell]
+        route = f"Keras route: keras-lmu, {args.route_activation} {cell} 128 -> spiking"
         rows[route] = r
         print(task, r, flush=True)
         ours = "native NengoDL route (suite recipe)"
@@ -237,9 +250,17 @@ def main():
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.quick:
+        # the newest run first, under the title; earlier runs kept below
         os.makedirs(args.out, exist_ok=True)
-        with open(os.path.join(args.out, "keras_route_table.md"), "w") as f:
-            f.write("## The Keras route (`bench/bench_keras_route.py`)\n\n" + text)
+        path = os.path.join(args.out, "keras_route_table.md")
+        title = "## The Keras route (`bench/bench_keras_route.py`)\n\n"
+        old = ""
+        if os.path.exists(path):
+            with open(path) as f:
+                old = f.read()
+            old = old[len(title) :] if old.startswith(title) else old
+        with open(path, "w") as f:
+            f.write(title + text + ("\n" + old if old else ""))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ keras_lmu = pytest.importorskip("keras_lmu")
 
 from nengo_lmu.keras import (  # noqa: E402
     LIFActivation,
+    LowpassRNNCell,
     classifier_from_keras,
     from_keras_lmu,
     keras_classifier,
@@ -29,6 +30,8 @@ def lif_layer(hidden_cell, memory_d, order, theta, input_d, units, rng, **option
     act = LIFActivation(tau_rc=0.03, tau_ref=0.002, amplitude=0.01)
     if hidden_cell == "rnn":
         hidden = tf.keras.layers.SimpleRNNCell(units, activation=act)
+    elif hidden_cell == "lowpass":
+        hidden = LowpassRNNCell(units, tau_items=3.0, activation=act)
     else:
         hidden = tf.keras.layers.Dense(units, activation=act)
     layer = keras_lmu.LMU(
@@ -43,7 +46,8 @@ def lif_layer(hidden_cell, memory_d, order, theta, input_d, units, rng, **option
     for w in layer.weights:
         w.assign(rng.uniform(-1, 1, size=w.shape).astype(np.float32))
     hidden.kernel.assign(hidden.kernel * 4)
-    hidden.bias.assign(rng.uniform(0.0, 0.9 if hidden_cell == "rnn" else 2.0, units))
+    low, high = dict(rnn=(0.0, 0.9), lowpass=(0.3, 0.95)).get(hidden_cell, (0.0, 2.0))
+    hidden.bias.assign(rng.uniform(low, high, units))
     return layer
 
 
@@ -54,6 +58,8 @@ def lif_layer(hidden_cell, memory_d, order, theta, input_d, units, rng, **option
         ("dense", 2, 5, 12, dict()),
         ("dense", 3, 3, 5, dict(input_to_hidden=True)),
         ("rnn", 2, 8, 20, dict(hidden_to_memory=True, memory_to_memory=True)),
+        ("lowpass", 1, 6, 10, dict()),
+        ("lowpass", 2, 5, 12, dict(memory_to_memory=True, input_to_hidden=True)),
     ],
 )
 def test_rate_import_reproduces_keras(
@@ -101,6 +107,53 @@ def test_spiking_import_is_lif(rng):
     assert np.all(cell.hidden.gain.sample(5) == 1)
 
 
+def test_lowpass_cell():
+    """`LowpassRNNCell` computes its equations, imports as a recurrent cell
+    through a lowpass of ``tau_items`` items, survives Keras' config round
+    trip and refuses bad settings."""
+    rng = np.random.RandomState(0)
+    cell = LowpassRNNCell(3, tau_items=2.0, activation="relu")
+    layer = tf.keras.layers.RNN(cell, return_sequences=True)
+    x = rng.uniform(-1, 1, size=(2, 6, 4)).astype(np.float32)
+    got = layer(x).numpy()
+    w, u, b = (
+        v.numpy().astype(float) for v in (cell.kernel, cell.recurrent_kernel, cell.bias)
+    )
+    a = np.exp(-1 / 2.0)
+    s = np.zeros((2, 3))
+    for n in range(6):
+        h = np.maximum(x[:, n] @ w + s @ u + b, 0)
+        assert np.allclose(got[:, n], h, atol=1e-5), n
+        s = a * s + (1 - a) * h
+    assert cell.decay == pytest.approx(a)
+    assert LowpassRNNCell(3, tau_items=0).decay == 0  # SimpleRNN's bare delay
+
+    config = cell.get_config()
+    again = LowpassRNNCell.from_config(config)
+    assert (again.units, again.tau_items) == (3, 2.0)
+    assert again.activation is tf.keras.activations.relu
+    layer = lif_layer("lowpass", 1, 4, 10, 1, 5, rng)
+    cell = from_keras_lmu(layer, item_duration=0.02)
+    rec = cell.trainable_connections["recurrent_kernel"]
+    assert rec.synapse.tau == pytest.approx(3.0 * 0.02)
+    fine = from_keras_lmu(layer, item_duration=0.02, dt=0.001)
+    rec = fine.trainable_connections["recurrent_kernel"]
+    delay = 0.02 / (1 - np.exp(-1 / 3.0))  # the loop's mean delay, kept
+    assert rec.synapse.tau == pytest.approx(-0.001 / np.log(1 - 0.001 / delay))
+
+    with pytest.raises(ValidationError, match="hidden_to_memory"):
+        from_keras_lmu(
+            lif_layer("lowpass", 1, 4, 10, 1, 5, rng, hidden_to_memory=True), 0.02
+        )
+    for kwargs, attr in [
+        (dict(units=0), "units"),
+        (dict(units=3, tau_items=-1), "tau_items"),
+        (dict(units=3, use_bias="yes"), "use_bias"),
+    ]:
+        with pytest.raises(ValidationError, match=attr):
+            LowpassRNNCell(**kwargs)
+
+
 def toy_task(n, n_items=16, seed=0):
     """Which of two bumps (early or late) the sequence holds, in noise."""
     r = np.random.RandomState(seed)
@@ -137,7 +190,7 @@ def exact_logits(model, x):
         act.sigma = sigma
 
 
-@pytest.mark.parametrize("hidden_cell", ["dense", "rnn"])
+@pytest.mark.parametrize("hidden_cell", ["dense", "rnn", "lowpass"])
 @pytest.mark.parametrize("readout_items", [2, None])
 def test_classifier_rate_import_reproduces_keras(hidden_cell, readout_items, trained):
     _, x, _ = trained
@@ -153,7 +206,7 @@ def test_classifier_rate_import_reproduces_keras(hidden_cell, readout_items, tra
     hidden = model.layers[1].hidden_cell
     # Keras' SimpleRNN state starts at 0, nengo's hidden layer at f(bias):
     # equal with biases below threshold
-    bias = 0.9 if hidden_cell == "rnn" else 1.5
+    bias = 1.5 if hidden_cell == "dense" else 0.9
     hidden.bias.assign(np.full(24, bias, dtype=np.float32))
     hidden.kernel.assign(hidden.kernel * 3)
     expected = exact_logits(model, x[:100])

@@ -11,6 +11,9 @@ first used:
 - `cell_kwargs_from_keras`, `from_keras_lmu`, `memory_state_scale_from_keras`
   (``nengo_lmu.keras.convert``): a keras-lmu ``LMU`` layer as an
   `.LMUCell` (spiking LIF for an `LIFActivation`);
+- `LowpassRNNCell` (``nengo_lmu.keras.cells``): a recurrent hidden cell
+  whose loop passes through a lowpass, as the native recipe's does (its
+  spiking network keeps the trained function at several steps per item);
 - `keras_classifier`, `ReadoutWindow`, `classifier_from_keras`
   (``nengo_lmu.keras.classifier``): a Keras sequence classifier, and the
   trained model as an `nengo_lmu.dl.LMUClassifier` to run with spikes,
@@ -28,6 +31,7 @@ from nengo_lmu.keras.convert import (
 #: names loaded from their TensorFlow-importing modules on first use
 _LAZY = {
     "LIFActivation": "nengo_lmu.keras.activation",
+    "LowpassRNNCell": "nengo_lmu.keras.cells",
     "ReadoutWindow": "nengo_lmu.keras.classifier",
     "keras_classifier": "nengo_lmu.keras.classifier",
     "classifier_from_keras": "nengo_lmu.keras.classifier",

@@ -13,6 +13,7 @@ from nengo.exceptions import ValidationError
 
 from nengo_lmu.checks import check_choice, check_int, check_number
 from nengo_lmu.keras.activation import LIFActivation
+from nengo_lmu.keras.cells import LowpassRNNCell
 from nengo_lmu.keras.convert import (
     cell_kwargs_from_keras,
     memory_state_scale_from_keras,
@@ -80,11 +81,13 @@ def keras_classifier(
     activation="lif",
     readout_items=4.0,
     seed=0,
+    loop_items=4.0,
 ):
     """A keras-lmu classifier that `classifier_from_keras` deploys as spikes.
 
     ``Input((n_items, input_d))`` -> ``keras_lmu.LMU`` (the hidden cell a
-    ``SimpleRNNCell`` or ``Dense`` of ``hidden_units``) -> `ReadoutWindow`
+    ``SimpleRNNCell``, `.LowpassRNNCell` or ``Dense`` of ``hidden_units``)
+    -> `ReadoutWindow`
     (or the last item, with ``readout_items=None``) -> ``Dense(n_classes)``
     (logits). Compile and fit it like any Keras model, e.g. inside a
     ``tf.distribute`` strategy's ``scope()``.
@@ -98,7 +101,11 @@ def keras_classifier(
         As for `.LMUCell`.
     theta : float, optional
         Memory window in items (default ``n_items``).
-    hidden_cell : {"rnn", "dense"}
+    hidden_cell : {"rnn", "lowpass", "dense"}
+        ``"lowpass"``: a `.LowpassRNNCell`, whose loop passes through a
+        lowpass of ``loop_items`` items, as the native recipe's does; it
+        keeps its function at several simulator steps per item, which a
+        ``SimpleRNNCell``'s bare step delay does not.
     activation : "lif", an LIFActivation, or "tanh" / "relu"
         The hidden activation; ``"lif"`` (default) is
         ``LIFActivation(sigma=0.02)`` (SoftLIF, for training), its hidden
@@ -108,6 +115,8 @@ def keras_classifier(
         The readout's window (`ReadoutWindow`), default 4 items.
     seed : int
         Seeds the initialisers.
+    loop_items : float
+        The ``"lowpass"`` cell's loop time constant in items (default 4).
 
     Returns
     -------
@@ -115,7 +124,7 @@ def keras_classifier(
     """
     n_items = check_int(n_items, "n_items", low=2)
     n_classes = check_int(n_classes, "n_classes", low=1)
-    check_choice(hidden_cell, ("rnn", "dense"), "hidden_cell")
+    check_choice(hidden_cell, ("rnn", "lowpass", "dense"), "hidden_cell")
     theta = n_items if theta is None else check_number(theta, "theta", low=1)
     if isinstance(activation, str) and activation == "lif":
         activation = LIFActivation(sigma=0.02)
@@ -140,11 +149,20 @@ def keras_classifier(
         kernel_initializer=tf.keras.initializers.GlorotUniform(seed=seed),
         bias_initializer=tf.keras.initializers.Constant(1.5 if lif else 0.0),
     )
+    recurrent_init = tf.keras.initializers.Orthogonal(seed=seed + 1)
     if hidden_cell == "rnn":
         cell = tf.keras.layers.SimpleRNNCell(
             hidden_units,
             activation=activation,
-            recurrent_initializer=tf.keras.initializers.Orthogonal(seed=seed + 1),
+            recurrent_initializer=recurrent_init,
+            **init,
+        )
+    elif hidden_cell == "lowpass":
+        cell = LowpassRNNCell(
+            hidden_units,
+            tau_items=loop_items,
+            activation=activation,
+            recurrent_initializer=recurrent_init,
             **init,
         )
     else:
@@ -263,6 +281,8 @@ def classifier_from_keras(
         )
     input_scale = check_number(input_scale, "input_scale", low=0, low_open=True)
     kwargs = cell_kwargs_from_keras(lmu, 1.0)  # theta in items
+    if "hidden_synapse" in kwargs:  # a LowpassRNNCell's loop, in seconds
+        kwargs["hidden_synapse"] *= item_duration
     kernels = kwargs.pop("kernels")
     input_d = kwargs.pop("input_d")
     theta_items = kwargs.pop("theta")

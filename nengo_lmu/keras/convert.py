@@ -61,8 +61,8 @@ def cell_kwargs_from_keras(layer, item_duration, spiking=True):
     ----------
     layer : keras_lmu.LMU
         A built (typically trained) layer whose hidden cell is a
-        ``tf.keras.layers.Dense`` or ``SimpleRNNCell`` with an
-        `.LIFActivation`, or a tanh or relu activation.
+        ``tf.keras.layers.Dense``, ``SimpleRNNCell`` or `.LowpassRNNCell`
+        with an `.LIFActivation`, or a tanh or relu activation.
     item_duration : float
         Seconds per sequence item: keras-lmu's ``theta`` (in steps) becomes
         ``theta * item_duration`` seconds.
@@ -79,9 +79,12 @@ def cell_kwargs_from_keras(layer, item_duration, spiking=True):
     -------
     dict
         Keyword arguments of `.LMUCell` (``dt`` excluded: choose it, e.g.
-        ``item_duration / steps_per_item``).
+        ``item_duration / steps_per_item``); a `.LowpassRNNCell` gives
+        ``hidden_synapse``, its ``tau_items`` in seconds.
     """
     import tensorflow as tf
+
+    from nengo_lmu.keras.cells import LowpassRNNCell
 
     check_bool(spiking, "spiking")
     _check_layer(layer)
@@ -100,13 +103,25 @@ def cell_kwargs_from_keras(layer, item_duration, spiking=True):
         )
     inner = layer.layer.cell if hasattr(layer.layer, "cell") else layer.layer
     hidden = layer.hidden_cell
+    loop = {}
     if isinstance(hidden, tf.keras.layers.SimpleRNNCell):
         hidden_cell = "rnn"
+    elif isinstance(hidden, LowpassRNNCell):
+        if layer.hidden_to_memory:
+            raise ValidationError(
+                "a LowpassRNNCell with hidden_to_memory=True is not supported "
+                "(keras-lmu would feed the memory the cell's filtered state); "
+                "use a SimpleRNNCell for hidden_to_memory",
+                attr="hidden_to_memory",
+            )
+        hidden_cell = "rnn"
+        loop["hidden_synapse"] = hidden.tau_items * item_duration
     elif isinstance(hidden, tf.keras.layers.Dense):
         hidden_cell = "dense"
     else:
         raise ValidationError(
-            f"hidden_cell must be Dense or SimpleRNNCell (got {type(hidden).__name__})",
+            f"hidden_cell must be Dense, SimpleRNNCell or LowpassRNNCell (got "
+            f"{type(hidden).__name__})",
             attr="hidden_cell",
         )
     activation = hidden_activation(layer)
@@ -150,6 +165,7 @@ def cell_kwargs_from_keras(layer, item_duration, spiking=True):
         input_to_hidden=bool(layer.input_to_hidden),
         hidden_neuron_type=neuron_type,
         kernels=kernels,
+        **loop,
     )
 
 
@@ -188,10 +204,11 @@ def from_keras_lmu(
         LIF (default) or LIFRate hidden neurons for an `.LIFActivation`
         (see `cell_kwargs_from_keras`).
     compensate_loop : bool
-        For a ``SimpleRNNCell`` run at ``dt < item_duration``: its loop
-        through a lowpass of about ``item_duration - dt / 2``
-        (`nengo_lmu.dl.compensated_synapse` of Keras' one-step delay), which
-        stands in for the item's delay that the loop had in Keras (default
+        For a recurrent cell run at ``dt < item_duration``: its loop's
+        lowpass lengthened to keep the mean delay it had in Keras
+        (`nengo_lmu.dl.compensated_synapse`; for a ``SimpleRNNCell``'s bare
+        step delay a lowpass of about ``item_duration - dt / 2``, for a
+        `.LowpassRNNCell` about half an item longer than its own; default
         True; ignored when ``overrides`` give ``hidden_synapse``).
     rate_factor : float
         LIF hidden neurons firing this many times as often with the same
@@ -216,7 +233,9 @@ def from_keras_lmu(
     ):
         from nengo_lmu.dl.deploy import compensated_synapse
 
-        kwargs["hidden_synapse"] = compensated_synapse(0, item_duration, dt)
+        kwargs["hidden_synapse"] = compensated_synapse(
+            kwargs.get("hidden_synapse", 0), item_duration, dt
+        )
     if rate_factor != 1 and type(kwargs["hidden_neuron_type"]) in (
         nengo.LIF,
         nengo.LIFRate,
