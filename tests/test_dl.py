@@ -22,10 +22,12 @@ def toy_data(n, rng, items=12):
     return x[:, :, None], y
 
 
-def toy_classifier(**kwargs):
+def toy_classifier(lif=True, **kwargs):
     """An untrained classifier for `toy_data` (the same set-up every call;
-    LIF hidden neurons unless ``kwargs`` say otherwise)."""
-    kwargs.setdefault("hidden_neuron_type", nengo.LIF(amplitude=0.01))
+    LIF hidden neurons unless ``lif=False``, the estimators' default, or
+    ``kwargs`` say otherwise)."""
+    if lif:
+        kwargs.setdefault("hidden_neuron_type", nengo.LIF(amplitude=0.01))
     return LMUClassifier(
         1,
         12,
@@ -164,20 +166,8 @@ def test_default_recipe():
     rng = np.random.RandomState(4)
     x, y = toy_data(400, rng)
     xt, yt = toy_data(200, rng)
-    clf = LMUClassifier(
-        1,
-        12,
-        3,
-        theta_items=12,
-        item_duration=0.01,
-        memory_d=1,
-        order=4,
-        hidden_units=16,
-        hidden_cell="rnn",
-        hidden_synapse=0.04,  # the recipe's 4-item loop lowpass
-        n_neurons=80,
-        seed=0,
-    )
+    # the recipe's recurrent cell through a 4-item lowpass
+    clf = toy_classifier(lif=False, hidden_cell="rnn", hidden_synapse=0.04)
     assert type(clf.spec.layers[0].hidden_neuron_type) is nengo.SpikingRectifiedLinear
     clf.fit(x, y, epochs=6, minibatch_size=50, verbose=0)
     rate = clf.evaluate(xt, yt, spiking=False)
