@@ -69,15 +69,16 @@ class LayerSpec(Spec):
         as the rectified line, deployed with its firing rates scaled by
         `.faster_relu`. Unlike LIF (``nengo.LIF(amplitude=0.01)``, whose
         rate curve jumps from zero to tens of Hz at threshold, which a
-        smooth regression cannot use) it is linear above threshold. Measured on the training
-        suite's validation splits (20 epochs, the gradient clipped to norm
-        1, see `.recipe_optimizer`): MNIST-1D 0.915 against LIF's 0.820,
-        Mackey-Glass NRMSE 0.022 against 0.088, recall (500 items) 0.820
-        against 0.830, frequency 0.947 against 0.943; on the test sets,
-        spiking at 20 steps of 1 ms per item, MNIST-1D 0.895 and
-        Mackey-Glass 0.033 against LIF's 0.810 and 0.097. Without the
-        clipping it fails the recall task (0.437): the unbounded recurrent
-        cell trains unstably through 500 items at Adam 1e-2.
+        smooth regression cannot use) it is linear above threshold.
+        Measured on the training suite's validation splits (20 epochs, the
+        gradient clipped to norm 1, see `.recipe_optimizer`): MNIST-1D
+        0.915 against LIF's 0.820, Mackey-Glass NRMSE 0.022 against 0.088,
+        recall (500 items) 0.820 against 0.830, frequency 0.947 against
+        0.943; on the test sets, spiking at 20 steps of 1 ms per item,
+        MNIST-1D 0.895 and Mackey-Glass 0.033 against LIF's 0.810 and
+        0.097. Without the clipping it fails the recall task (0.437): the
+        unbounded recurrent cell trains unstably through 500 items at Adam
+        1e-2.
     n_neurons, hidden_cell, hidden_to_memory, memory_to_memory, \
 input_to_hidden, hidden_synapse, hidden_input_synapse, \
 memory_neuron_type, memory_synapse, memory_kernel_scale, memory_kwargs, \
